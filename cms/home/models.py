@@ -1,0 +1,82 @@
+"""The site root (home page with the search box) and council branding settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.http import HttpRequest
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a six-digit hex colour such as #005ea5.")
+
+
+class HomePage(Page):  # type: ignore[django-manager-missing]
+    introduction = models.TextField(
+        blank=True,
+        default="Find groups, activities and support near you.",
+    )
+
+    subpage_types = ["directory.OrganisationPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from directory.listing_queries import simple_listing_search
+
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "")[:200]
+        postcode = request.GET.get("postcode", "")[:20]
+        context.update(simple_listing_search(query=query, postcode=postcode))
+        return context
+
+
+@register_setting(icon="view")
+class SiteBranding(BaseSiteSetting):
+    """A council's own identity: never the GOV.UK crown or typeface."""
+
+    council_name = models.CharField(
+        max_length=255, default="Bournemouth, Christchurch and Poole Council"
+    )
+    service_name = models.CharField(max_length=255, default="Community directory")
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    brand_colour = models.CharField(
+        max_length=7, default="#00205b", validators=[hex_colour],
+        help_text="Header background.",
+    )
+    link_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
+    accent_colour = models.CharField(
+        max_length=7, default="#00a6a6", validators=[hex_colour],
+        help_text="The strip under the header.",
+    )
+    contact_phone = models.CharField(max_length=50, blank=True, default="01202 123 000")
+    contact_email = models.EmailField(blank=True)
+    footer_text = models.TextField(
+        blank=True,
+        default="Listings are provided by local organisations and checked by the council.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("council_name"), FieldPanel("service_name"), FieldPanel("logo")],
+            heading="Identity",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("brand_colour"), FieldPanel("link_colour"), FieldPanel("accent_colour")],
+            heading="Colours",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_phone"), FieldPanel("contact_email"), FieldPanel("footer_text")],
+            heading="Footer",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "site branding"
