@@ -41,7 +41,9 @@ def simple_listing_search(query: str, postcode: str) -> dict[str, Any]:
     results = []
     for service in services[: MAX_SIMPLE_RESULTS * 10 if origin else MAX_SIMPLE_RESULTS]:
         points = [(loc.latitude, loc.longitude) for loc in service.locations.all() if loc.has_point]
-        miles = min((great_circle(origin, p).miles for p in points), default=None) if origin else None
+        miles = (
+            min((great_circle(origin, p).miles for p in points), default=None) if origin else None
+        )
         results.append({"service": service, "miles": miles})
     if origin:
         results.sort(key=lambda r: (r["miles"] is None, r["miles"] or 0))

@@ -36,7 +36,9 @@ def ensure_organisation_editors(organisation: object) -> Group:
         OrganisationPage.objects.filter(pk=organisation.pk).update(editors_group=group)
         organisation.editors_group = group
     for codename in ORGANISATION_EDITOR_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
         GroupPagePermission.objects.get_or_create(
             group=group, page=organisation, permission=permission
         )

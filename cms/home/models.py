@@ -48,12 +48,16 @@ class SiteBranding(BaseSiteSetting):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     brand_colour = models.CharField(
-        max_length=7, default="#00205b", validators=[hex_colour],
+        max_length=7,
+        default="#00205b",
+        validators=[hex_colour],
         help_text="Header background.",
     )
     link_colour = models.CharField(max_length=7, default="#1d70b8", validators=[hex_colour])
     accent_colour = models.CharField(
-        max_length=7, default="#00a6a6", validators=[hex_colour],
+        max_length=7,
+        default="#00a6a6",
+        validators=[hex_colour],
         help_text="The strip under the header.",
     )
     contact_phone = models.CharField(max_length=50, blank=True, default="01202 123 000")

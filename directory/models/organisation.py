@@ -61,7 +61,5 @@ class OrganisationPage(ExternallySourced, Page):  # type: ignore[django-manager-
         from .service import ServicePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = (
-            ServicePage.objects.live().public().child_of(self).order_by("title")
-        )
+        context["services"] = ServicePage.objects.live().public().child_of(self).order_by("title")
         return context

@@ -14,9 +14,7 @@ class ExternallySourced(models.Model):
     unchanged row be skipped, which keeps repeat imports quick.
     """
 
-    oruk_id = models.UUIDField(
-        "Open Referral id", default=uuid.uuid4, unique=True, editable=False
-    )
+    oruk_id = models.UUIDField("Open Referral id", default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(max_length=100, blank=True, db_index=True)
     external_id = models.CharField(max_length=255, blank=True)
     source_url = models.URLField(max_length=500, blank=True)

@@ -9,6 +9,7 @@ Grid for BT postcodes) and write the arrays described in ``store.py``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import importlib.metadata
@@ -64,12 +65,10 @@ def source_dir() -> Path:
 def fingerprint(shared_data: Path | None) -> str:
     """Hash of everything the store is built from; a change forces a rebuild."""
     h = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
-    try:
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         h.update(importlib.metadata.version(SOURCE_PACKAGE).encode())
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    for path in sorted(source_dir().glob("postcodes_*.msgpack.br")):
-        h.update(f"{path.name}:{path.stat().st_size}".encode())
+    for src in sorted(source_dir().glob("postcodes_*.msgpack.br")):
+        h.update(f"{src.name}:{src.stat().st_size}".encode())
     for rel in (LAD_FILE, PLACES_FILE):
         path = shared_data / rel if shared_data else None
         h.update(str(rel).encode())
@@ -118,9 +117,7 @@ def build_gazetteer(
     places_tsv = shared_data / PLACES_FILE if shared_data else None
     if places_tsv is not None and places_tsv.is_file():
         say("Compiling places")
-        grid = Grid(
-            arrays["grid_keys"], arrays["grid_starts"], arrays["grid_members"], lat, lon
-        )
+        grid = Grid(arrays["grid_keys"], arrays["grid_starts"], arrays["grid_members"], lat, lon)
 
         def nearest_lad(plat: float, plon: float) -> int | None:
             hit = grid.nearest(plat, plon, max_km=30.0)
@@ -190,9 +187,7 @@ def _to_wgs84(
     return lat.astype(np.float32), lon.astype(np.float32)
 
 
-def _lad_table(
-    laua: npt.NDArray, shared_data: Path | None
-) -> tuple[list[list[str]], npt.NDArray]:
+def _lad_table(laua: npt.NDArray, shared_data: Path | None) -> tuple[list[list[str]], npt.NDArray]:
     """LAD rows [code, name, upper code, upper name] and each postcode's index."""
     names: dict[str, list[str]] = {}
     lad_csv = shared_data / LAD_FILE if shared_data else None

@@ -64,7 +64,10 @@ class Grid:
         coslat = max(math.cos(math.radians(lat)), 0.01)
         km_per_deg = 111.2
         max_rings = math.ceil(max_km / (CELL_DEG * km_per_deg * coslat)) + 1
-        for k in range(1, max_rings + 1):
+        k = 0
+        while k < max_rings:
+            # Double the window each time: sparse areas and the sea need few rounds.
+            k = min(max(1, 2 * k), max_rings)
             candidates = self._window(row0, col0, k)
             if candidates.size == 0:
                 continue

@@ -1,0 +1,81 @@
+# The two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+STAMP := var/.stamps
+
+.PHONY: help run setup deps assets data test test-sqlite test-postgres lint format bench services
+
+help:
+	@echo "make run    set everything up, load the BH demo listings and serve on 127.0.0.1:8000"
+	@echo "make test   lint, then the test suite on SQLite and on PostgreSQL"
+	@echo "make lint   ruff and mypy"
+	@echo "make bench  performance benchmarks"
+
+$(STAMP):
+	@mkdir -p $(STAMP)
+
+# Reinstall only when the dependency list changes, so a second `make run` is quick.
+$(STAMP)/python: pyproject.toml | $(STAMP)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+$(STAMP)/npm: package.json package-lock.json | $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(STAMP)/python $(STAMP)/npm
+
+var/build/css/council.css: $(STAMP)/npm $(wildcard cms/frontend/scss/*.scss)
+	npm run --silent build:css
+
+assets: var/build/css/council.css
+
+# Idempotent data steps: each command skips work that is already done.
+data: deps
+	$(MANAGE) migrate --noinput
+	$(MANAGE) build_gazetteer
+	$(MANAGE) load_areas
+	$(MANAGE) import_warm_spaces
+	$(MANAGE) create_demo_users
+
+setup: deps assets data
+
+run: setup
+	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+
+test: deps assets lint
+	$(MANAGE) build_gazetteer
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(PY) -m pytest --create-db -q
+
+test-postgres: services
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --create-db -q
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: deps assets
+	$(MANAGE) build_gazetteer
+	$(PY) bench/run.py

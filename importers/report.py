@@ -1,0 +1,73 @@
+"""What an import did, row by row, so nothing is dropped silently."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A source row that was not imported, and why (shown to the person running it)."""
+
+    row_number: int
+    external_id: str
+    title: str
+    reason: str
+
+    def describe(self) -> str:
+        title = f" '{self.title}'" if self.title else ""
+        ident = f" [{self.external_id}]" if self.external_id else ""
+        return f"row {self.row_number}{title}{ident}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    source: str = ""
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_records: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    organisations_created: int = 0
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_records)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.skipped
+
+    def skip(self, row_number: int, external_id: str, title: str, reason: str) -> None:
+        self.skipped_records.append(SkippedRecord(row_number, external_id, title, reason))
+
+    def warn(self, row_number: int, title: str, message: str) -> None:
+        title_part = f" '{title}'" if title else ""
+        self.warnings.append(f"row {row_number}{title_part}: {message}")
+
+    def summary(self) -> str:
+        """Counts, then every skipped row and every warning: a person must see them all."""
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [
+            f"{verb} {self.source or 'listings'}: {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped "
+            f"({self.total} rows, {self.organisations_created} new organisations, "
+            f"{self.seconds:.1f}s).",
+        ]
+        if self.skipped_records:
+            lines.append("Skipped:")
+            lines.extend(f"  {record.describe()}" for record in self.skipped_records)
+        if self.warnings:
+            lines.append("Warnings:")
+            lines.extend(f"  {warning}" for warning in self.warnings)
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form, for Celery results and logs."""
+        data = asdict(self)
+        data["skipped"] = self.skipped
+        data["summary"] = self.summary()
+        return data
