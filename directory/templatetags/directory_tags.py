@@ -140,3 +140,18 @@ def tel_href(phone: str | None) -> str:
     """A 'tel:' link target for a phone number written for people, or ''."""
     digits = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "+")
     return f"tel:{digits}" if digits else ""
+
+
+@register.filter
+def address_after_name(location: Any) -> str:
+    """The address of a location without its venue name, for showing under the name."""
+    name = str(getattr(location, "name", "") or "")
+    parts = [getattr(location, field, "") for field in ("address_1", "city", "postcode")]
+    seen: list[str] = []
+    for part in parts:
+        part = str(part or "").strip()
+        if not part or (name and part.lower() in name.lower()):
+            continue
+        if not any(part.lower() in other.lower() for other in seen):
+            seen.append(part)
+    return ", ".join(seen)

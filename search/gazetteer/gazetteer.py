@@ -129,7 +129,8 @@ class Gazetteer:
         latlon = t.parse_latlon(query)
         if latlon is not None:
             return self._resolve_latlon(query, *latlon)
-        compacted = t.compact(query)
+        # Stray punctuation around a postcode ("BH1 1AA," or "(BH1)") is noise.
+        compacted = t.compact(query).strip(".,;:!?'\"()[]")
         parts = t.split_full(compacted)
         if parts is not None:
             return self._resolve_full(query, parts)
@@ -274,9 +275,11 @@ class Gazetteer:
             labelled = places.labelled(query)
             if labelled is not None:
                 return self._place_location(labelled, full_label=True)
-            # Partial names ("Ashfo") only for name-like text, not "NEAR(" junk.
-            if _NAME_LIKE.fullmatch(query):
-                ids = places.prefixed(query)
+            if "," in query:
+                ids = self._in_area(*query.rsplit(",", 1))
+        # Partial names ("Ashfo") only for name-like text, not "NEAR(" junk.
+        if not ids and _NAME_LIKE.fullmatch(query):
+            ids = places.prefixed(query)
         if ids:
             chosen = pick_place(ids, places.rows)
             if chosen is not None:
@@ -290,6 +293,24 @@ class Gazetteer:
         return UnresolvedLocation(
             query, _cant_find(query, "Check the spelling, or try a postcode.")
         )
+
+    def _in_area(self, name: str, area: str) -> list[int]:
+        """'Poole, Dorset': places called ``name`` whose district/LAD/county match ``area``.
+
+        Falls back to every place called ``name`` when the area matches none.
+        """
+        ids = self._places.exact(name)
+        area_key = t.name_key(area)
+        if not area_key:
+            return ids
+        matching = []
+        for i in ids:
+            row = self._places.rows[i]
+            lad = self._lad_info(NO_LAD if row[LAD] is None else int(row[LAD]))
+            names = [row[DISTRICT], lad[1] or "", lad[3] or ""]
+            if any(area_key in t.name_key(n) for n in names):
+                matching.append(i)
+        return matching or ids
 
     def _place_location(self, i: int, full_label: bool) -> ResolvedLocation:
         row: list[Any] = self._places.rows[i]

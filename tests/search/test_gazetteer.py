@@ -200,6 +200,9 @@ def test_ambiguous_place_lists_labelled_choices(places: Gazetteer) -> None:
     # A chosen label can be fed straight back in.
     again = places.resolve_location("Ashford, Spelthorne")
     assert isinstance(again, ResolvedLocation) and again.lad_code == "E07000213"
+    # So can "name, county" as people write it.
+    surrey = places.resolve_location("ashford, surrey")
+    assert isinstance(surrey, ResolvedLocation) and surrey.lad_code == "E07000213"
 
 
 def test_latlon(gaz: Gazetteer) -> None:
