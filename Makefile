@@ -62,10 +62,10 @@ test: deps assets lint
 	$(MAKE) test-postgres
 
 test-sqlite:
-	$(PY) -m pytest --create-db -q
+	$(PY) -m pytest -q
 
 test-postgres: services
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest --create-db -q
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
 lint: deps
 	$(VENV)/bin/ruff check .

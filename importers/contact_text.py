@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 # The last domain label is letters only, so "info@x.org.uk01570 493355" splits cleanly.
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 # A leading 0 or +44, then 9 or more digits with spaces, dots, dashes or brackets.
 _PHONE_RE = re.compile(r"(?<![\d+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)[\d\s().-]{8,28}\d(?!\d)")
 # "Tel: 7989505037": a labelled 10-digit number that lost its leading zero.

@@ -48,7 +48,7 @@ def service_edit_form(
         "status": page.status,
         "summary": page.summary,
         "description": page.description,
-        "url": page.url,
+        "website": page.website,
         "email": page.email,
         "fees_description": page.fees_description,
         "eligibility_description": page.eligibility_description,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -189,6 +190,19 @@ def test_small_filters() -> None:
     assert display_url("https://www.example.org/lunch/") == "example.org/lunch"
     assert hex_colour("#00205B") == "#00205b"
     assert hex_colour("red; background: url(x)") == ""
-    assert age_range(ServicePage(minimum_age=18, maximum_age=65)) == "18 to 65"
-    assert age_range(ServicePage(maximum_age=25)) == "Up to 25"
-    assert age_range(ServicePage()) == ""
+    # Plain objects: building a Page outside a database test would look up its content type.
+    assert age_range(SimpleNamespace(minimum_age=18, maximum_age=65)) == "18 to 65"
+    assert age_range(SimpleNamespace(minimum_age=None, maximum_age=25)) == "Up to 25"
+    assert age_range(SimpleNamespace(minimum_age=None, maximum_age=None)) == ""
+
+
+@pytest.mark.django_db
+def test_ambiguous_town_offers_choices_that_resolve(client, gazetteer_store):
+    home = HomePage.objects.first()
+    response = client.get(home.url, {"q": "", "postcode": "Ashford"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "more than one place called Ashford" in html
+    assert "Ashford, Spelthorne" in html
+    follow = client.get(home.url, {"postcode": "Ashford, Spelthorne"})
+    assert "more than one place" not in follow.content.decode()

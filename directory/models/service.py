@@ -32,7 +32,7 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
         max_length=300, blank=True, help_text="One or two sentences shown in search results."
     )
     description = models.TextField(blank=True, help_text="What happens, and what to expect.")
-    url = models.URLField("website", max_length=500, blank=True)
+    website = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
 
     is_free = models.BooleanField(
@@ -112,7 +112,7 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
         ),
         MultiFieldPanel(
             [
-                FieldPanel("url"),
+                FieldPanel("website"),
                 FieldPanel("email"),
                 InlinePanel("contacts", label="Contact"),
             ],
