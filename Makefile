@@ -31,7 +31,30 @@ $(STAMP)/npm: package.json package-lock.json | $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-deps: $(STAMP)/python $(STAMP)/npm
+# Debian packages: Pango and fonts for server-made PDFs (WeasyPrint) when serving;
+# Chromium (browser tests) and zbar (QR decoding) for tests. Installed when missing
+# and we are root; otherwise the tests that need them skip with a reason.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools
+define install_debian
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages (features needing them are skipped):" $$missing; fi; \
+	fi
+endef
+
+$(STAMP)/system-run: | $(STAMP)
+	$(call install_debian,$(RUN_PACKAGES))
+	@touch $@
+
+$(STAMP)/system-test: | $(STAMP)
+	$(call install_debian,$(TEST_PACKAGES))
+	@touch $@
+
+deps: $(STAMP)/python $(STAMP)/npm $(STAMP)/system-run
 
 var/build/css/council.css: $(STAMP)/npm $(wildcard cms/frontend/scss/*.scss)
 	npm run --silent build:css
@@ -56,7 +79,7 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 
-test: deps assets lint
+test: deps $(STAMP)/system-test assets lint
 	$(MANAGE) build_gazetteer
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres

@@ -33,6 +33,8 @@ GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(VAR_DIR / "gazetteer")))
 INSTALLED_APPS = [
     "cms.home",
     "cms.workflows",
+    "cms.resource_lists",
+    "cms.signposting",
     "directory",
     "search",
     "importers",
@@ -174,6 +176,10 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+
+# Text messages go through a pluggable backend; the default writes them to files.
+SMS_BACKEND = env("SMS_BACKEND", default="cms.signposting.sms.FileSMSBackend")
+SMS_FILE_PATH = VAR_DIR / "sent-sms"
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,7 @@ from .text import clean_text, clean_url, find_prices, make_summary, one_line, tr
 
 SOURCE = "warm_spaces"
 #: Bump when the mapping below changes, so the next import re-applies every row.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 #: Generous box around the UK (Scilly, Shetland, Northern Ireland included).
 UK_BOUNDS = (49.8, 61.0, -8.7, 2.0)
 #: A CSV point further than this from its (known) postcode is treated as wrong.

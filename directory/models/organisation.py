@@ -54,7 +54,7 @@ class OrganisationPage(ExternallySourced, Page):  # type: ignore[django-manager-
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
 
-    class Meta:
+    class Meta(ExternallySourced.Meta):
         verbose_name = "organisation"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -133,7 +133,7 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
         index.FilterField("is_free"),
     ]
 
-    class Meta:
+    class Meta(ExternallySourced.Meta):
         verbose_name = "service"
 
     @property

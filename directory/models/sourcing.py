@@ -24,3 +24,11 @@ class ExternallySourced(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            # The importers' upsert key, enforced so a race can never create duplicates.
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="%(class)s_unique_source_external_id",
+            )
+        ]
