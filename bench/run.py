@@ -39,7 +39,7 @@ def main() -> int:
             continue
         print(f"\n== {name}", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, check=False)  # noqa: S603
+        result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, check=False)
         took = time.perf_counter() - started
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
         print(f"== {name}: {status} in {took:.0f} s", flush=True)

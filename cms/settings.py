@@ -6,6 +6,7 @@ search backend. Setting DATABASE_URL, CELERY_BROKER_URL and ELASTICSEARCH_URL mo
 each part onto its scale-path service.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -105,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+else:
+    # One test database per test process, so concurrent runs never fight over it.
+    DATABASES["default"].setdefault(
+        "TEST",
+        {"NAME": env("TEST_DATABASE_NAME", default=f"test_directory_{os.getpid()}")},
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
