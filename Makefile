@@ -9,13 +9,14 @@ MANAGE := $(PY) manage.py
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := var/.stamps
 
-.PHONY: help run setup deps assets data test test-sqlite test-postgres lint format bench services
+.PHONY: help run setup deps assets data test test-sqlite test-postgres lint format bench eval services
 
 help:
 	@echo "make run    set everything up, load the BH demo listings and serve on 127.0.0.1:8000"
 	@echo "make test   lint, then the test suite on SQLite and on PostgreSQL"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  performance benchmarks"
+	@echo "make eval   recommender evaluation against baselines"
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -67,6 +68,7 @@ data: deps
 	$(MANAGE) build_gazetteer
 	$(MANAGE) load_areas
 	$(MANAGE) import_warm_spaces
+	$(MANAGE) build_recommender
 	$(MANAGE) create_demo_users
 
 setup: deps assets data
@@ -98,6 +100,11 @@ lint: deps
 format: deps
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The recommender against nearest-first and keyword-only baselines on labelled personas.
+eval: deps
+	$(MANAGE) build_gazetteer
+	$(PY) recommender/evaluate.py
 
 bench: deps assets
 	$(MANAGE) build_gazetteer

@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 VAR_DIR = Path(env("DIRECTORY_VAR_DIR", default=str(BASE_DIR / "var")))
+# Runtime state (SQLite file, gazetteer, media) lives here; SQLite cannot create folders.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Real public data lives beside the repository and is never copied into it.
 DIRECTORY_SHARED_DATA = Path(
     env("DIRECTORY_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
@@ -151,6 +153,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Sessions live in the cache, never in the database: a resident's self-assessment
+# answers and their own resource list are not stored unless they choose to save them.
+# Embedded runs use process memory; set CACHE_URL=redis://127.0.0.1:6379/1 for several
+# workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
 
 # --- Wagtail ---------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="Community directory")

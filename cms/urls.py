@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", include("search.urls")),
+    path("what-matters/", include("recommender.urls")),
+    path("lists/", include("cms.resource_lists.urls")),
+    path("console/", include("cms.signposting.urls")),
+    path("api/oruk/", include("directory.oruk.urls")),
 ]
 
 if settings.DEBUG:

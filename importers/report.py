@@ -14,11 +14,13 @@ class SkippedRecord:
     external_id: str
     title: str
     reason: str
+    #: What a row is called in this source: "row" for CSV, "record" for feeds.
+    unit: str = "row"
 
     def describe(self) -> str:
         title = f" '{self.title}'" if self.title else ""
         ident = f" [{self.external_id}]" if self.external_id else ""
-        return f"row {self.row_number}{title}{ident}: {self.reason}"
+        return f"{self.unit} {self.row_number}{title}{ident}: {self.reason}"
 
 
 @dataclass
@@ -32,6 +34,14 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     organisations_created: int = 0
     seconds: float = 0.0
+    #: "row" for CSV files, "record" for feeds: how report lines name their position.
+    unit: str = "row"
+    #: Likely duplicates across sources (same normalised name within 100 m): reported only.
+    duplicates: list[str] = field(default_factory=list)
+    #: Records not looked at because a resumed run had already done them.
+    resumed_past: int = 0
+    #: Why the source stopped being readable, if it did ("" when it was read to the end).
+    error: str = ""
 
     @property
     def skipped(self) -> int:
@@ -42,11 +52,16 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.skipped
 
     def skip(self, row_number: int, external_id: str, title: str, reason: str) -> None:
-        self.skipped_records.append(SkippedRecord(row_number, external_id, title, reason))
+        self.skipped_records.append(
+            SkippedRecord(row_number, external_id, title, reason, self.unit)
+        )
 
     def warn(self, row_number: int, title: str, message: str) -> None:
         title_part = f" '{title}'" if title else ""
-        self.warnings.append(f"row {row_number}{title_part}: {message}")
+        self.warnings.append(f"{self.unit} {row_number}{title_part}: {message}")
+
+    def duplicate(self, row_number: int, title: str, matches: list[str]) -> None:
+        self.duplicates.append(f"{self.unit} {row_number} '{title}' looks like {'; '.join(matches)}")
 
     def summary(self) -> str:
         """Counts, then every skipped row and every warning: a person must see them all."""
@@ -54,9 +69,19 @@ class ImportReport:
         lines = [
             f"{verb} {self.source or 'listings'}: {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped "
-            f"({self.total} rows, {self.organisations_created} new organisations, "
+            f"({self.total} {self.unit}s, {self.organisations_created} new organisations, "
             f"{self.seconds:.1f}s).",
         ]
+        if self.error:
+            lines.insert(0, f"STOPPED: {self.error}")
+        if self.resumed_past:
+            lines.append(f"Resumed: {self.resumed_past} {self.unit}s done by the earlier run.")
+        if self.duplicates:
+            lines.append(
+                f"Likely duplicates across sources ({len(self.duplicates)}; "
+                "same name within 100 m, not merged):"
+            )
+            lines.extend(f"  {line}" for line in self.duplicates)
         if self.skipped_records:
             lines.append("Skipped:")
             lines.extend(f"  {record.describe()}" for record in self.skipped_records)

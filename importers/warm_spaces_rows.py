@@ -15,6 +15,7 @@ from search.gazetteer import Gazetteer, ResolvedLocation
 
 from .contact_text import extract_contacts
 from .opening_hours import parse_opening_hours
+from .records import SkipRecord
 from .text import clean_text, clean_url, find_prices, make_summary, one_line, truncate
 
 SOURCE = "warm_spaces"
@@ -28,7 +29,7 @@ MISMATCH_KM = 10.0
 _POSTCODE_TAIL_RE = re.compile(r"[,\s]*\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 
 
-class SkipRow(Exception):
+class SkipRow(SkipRecord):
     """The row cannot be imported; the message is the reason shown in the report."""
 
 

@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class RecommenderConfig(AppConfig):
     name = "recommender"
+    verbose_name = "What matters recommender"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

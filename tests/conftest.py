@@ -50,6 +50,15 @@ def service(organisation: OrganisationPage) -> ServicePage:
 
 
 @pytest.fixture
+def indexed_service(
+    organisation: OrganisationPage, django_capture_on_commit_callbacks: Any
+) -> ServicePage:
+    """A published service whose after-commit index update has run, as in production."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return ServicePageFactory(parent=organisation, title="Tuesday Lunch Club")
+
+
+@pytest.fixture
 def other_service(other_organisation: OrganisationPage) -> ServicePage:
     return ServicePageFactory(parent=other_organisation, title="Friendship Coffee Morning")
 

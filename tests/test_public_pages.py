@@ -97,21 +97,7 @@ def test_home_page_has_search_form(client, home: HomePage) -> None:
     assert "govuk-header__logotype" not in html
     assert "GDS Transport" not in html
     assert "--brand-colour: #00205b" in html
-
-
-@pytest.mark.django_db
-def test_home_page_search_lists_matching_services(client, home, lunch_club) -> None:
-    response = client.get(home.url, {"q": "lunch"})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "1 result for" in html
-    assert lunch_club.get_url() in html
-    assert "Free" in html
-    assert "Run by Poole Friendship Trust" in html
-
-    response = client.get(home.url, {"q": "zzzznothing"})
-    assert "0 results" in response.content.decode()
-    assert "We could not find any listings" in response.content.decode()
+    assert 'action="/search/"' in html
 
 
 @pytest.mark.django_db
@@ -194,15 +180,3 @@ def test_small_filters() -> None:
     assert age_range(SimpleNamespace(minimum_age=18, maximum_age=65)) == "18 to 65"
     assert age_range(SimpleNamespace(minimum_age=None, maximum_age=25)) == "Up to 25"
     assert age_range(SimpleNamespace(minimum_age=None, maximum_age=None)) == ""
-
-
-@pytest.mark.django_db
-def test_ambiguous_town_offers_choices_that_resolve(client, gazetteer_store):
-    home = HomePage.objects.first()
-    response = client.get(home.url, {"q": "", "postcode": "Ashford"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "more than one place called Ashford" in html
-    assert "Ashford, Spelthorne" in html
-    follow = client.get(home.url, {"postcode": "Ashford, Spelthorne"})
-    assert "more than one place" not in follow.content.decode()

@@ -27,12 +27,12 @@ class HomePage(Page):  # type: ignore[django-manager-missing]
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from directory.listing_queries import simple_listing_search
+        from directory.models import TaxonomyTerm
 
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "")[:200]
-        postcode = request.GET.get("postcode", "")[:20]
-        context.update(simple_listing_search(query=query, postcode=postcode))
+        context["categories"] = TaxonomyTerm.objects.filter(
+            taxonomy__slug="community-assets", parent__isnull=True
+        ).order_by("name")
         return context
 
 

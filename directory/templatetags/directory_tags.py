@@ -11,9 +11,6 @@ from wagtail.models import Page
 
 register = template.Library()
 
-#: How many results the simple search returns at most (directory.listing_queries).
-DEFAULT_RESULT_LIMIT = 50
-
 STATUS_MESSAGES = {
     "temporarily closed": "This service is temporarily closed",
     "inactive": "This service is not running at the moment",
@@ -91,25 +88,6 @@ def ways_to_take_part(service: Any) -> list[str]:
         "By phone": getattr(service, "offers_by_phone", False),
     }
     return [label for label, offered in ways.items() if offered]
-
-
-@register.filter
-def result_count(results: Any, limit: int | None = None) -> str:
-    """'1 result', '12 results', or 'The first 50 results' when the list was capped."""
-    try:
-        count = len(results)
-    except TypeError:
-        count = 0
-    if limit is None:
-        try:
-            from directory.listing_queries import MAX_SIMPLE_RESULTS
-        except ImportError:  # pragma: no cover - the module is optional for templates
-            limit = DEFAULT_RESULT_LIMIT
-        else:
-            limit = MAX_SIMPLE_RESULTS
-    if count and count >= limit:
-        return f"The first {count} results"
-    return f"{count} result" if count == 1 else f"{count} results"
 
 
 @register.simple_tag

@@ -1,0 +1,109 @@
+"""Import benchmark: the full warm_spaces_uk.csv (9,026 rows) into a throwaway SQLite DB.
+
+    .venv/bin/python bench/bench_import.py            # or: python bench/run.py bench_import
+
+Prints listings/second for the bulk path (target: at least 500/s, indexes included),
+and a baseline measured in the same run: Wagtail's per-page add_child + save_revision
++ publish on a sample. Also a second, unchanged run, and what the import reported
+(skips by reason, likely duplicates).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_PER_SECOND = 500
+BASELINE_ROWS = int(os.environ.get("BENCH_BASELINE_ROWS", "200"))
+
+
+def setup(var_dir: str) -> Path:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DIRECTORY_VAR_DIR"] = var_dir
+    os.environ.pop("DATABASE_URL", None)
+    # The postcode store is read-only: reuse the project's instead of rebuilding it.
+    os.environ.setdefault("GAZETTEER_DIR", str(ROOT / "var" / "gazetteer"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from search.gazetteer import build_gazetteer
+
+    call_command("migrate", verbosity=0)
+    build_gazetteer(settings.GAZETTEER_DIR, settings.DIRECTORY_SHARED_DATA)
+    return Path(settings.DIRECTORY_SHARED_DATA) / "listings" / "warm_spaces_uk.csv"
+
+
+def baseline(path: Path) -> float:
+    """Listings/s for Wagtail's normal per-page path, on the first BASELINE_ROWS rows."""
+    from importers import warm_spaces
+    from importers.pipeline import Item, Options, run_pipeline
+    from importers.report import ImportReport
+
+    class BaselineMapper(warm_spaces.WarmSpacesMapper):
+        source = "bench_baseline"  # kept apart from the real import that follows
+
+    report = ImportReport(source="baseline")
+    rows = warm_spaces._read_rows(path, BASELINE_ROWS)
+    mapper = BaselineMapper(warm_spaces._gazetteer(report))
+    started = time.perf_counter()
+    run_pipeline(
+        mapper, (Item(n, r) for n, r in rows), report, Options(bulk=False, batch_size=50)
+    )
+    seconds = time.perf_counter() - started
+    rate = report.created / seconds
+    print(
+        f"baseline (add_child + save_revision + publish, {report.created} pages): "
+        f"{seconds:.1f} s, {rate:.0f} listings/s, {1000 / rate:.0f} ms/listing"
+    )
+    return rate
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as var_dir:
+        path = setup(var_dir)
+        if not path.is_file():
+            print(f"Shared data not found at {path}; nothing to measure.")
+            return 0
+        from directory.models import ServicePage
+        from importers.warm_spaces import import_warm_spaces
+
+        base_rate = baseline(path)
+
+        started = time.perf_counter()
+        report = import_warm_spaces(path)
+        seconds = time.perf_counter() - started
+        rate = report.created / seconds
+        print(
+            f"bulk import: {report.created} created, {report.skipped} skipped of "
+            f"{report.total} rows in {seconds:.1f} s: {rate:.0f} listings/s "
+            f"({rate / base_rate:.0f}x the baseline)"
+        )
+        reasons = Counter(r.reason.split(" (")[0].split(" BT")[0][:60] for r in report.skipped_records)
+        for reason, count in reasons.most_common(8):
+            print(f"  skipped {count:4d}: {reason}")
+        print(f"  likely duplicates across sources reported: {len(report.duplicates)}")
+        print(f"  live service pages: {ServicePage.objects.live().count()}")
+
+        started = time.perf_counter()
+        again = import_warm_spaces(path)
+        seconds = time.perf_counter() - started
+        print(
+            f"second run: {again.unchanged} unchanged, {again.created} created in "
+            f"{seconds:.1f} s ({again.total / seconds:.0f} rows/s)"
+        )
+        ok = rate >= TARGET_PER_SECOND
+        print(f"target {TARGET_PER_SECOND} listings/s: {'met' if ok else 'NOT met'}")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,316 @@
+"""Benchmark the database search backend (SQLite FTS5) at 10k and 100k listings.
+
+    python bench/bench_search.py [--sizes 10000,100000] [--queries 300] [--keep DIR]
+
+Listings are the real warm-spaces listings (``warm_spaces_uk.csv``: their titles and
+descriptions) replicated across real UK postcodes sampled from the gazetteer store,
+with random but plausible flags, categories, opening times and coverage. They are
+written **straight into the search index tables** with the backend's bulk writer,
+not created as Wagtail pages (creating 100k pages would take hours and measures
+Wagtail, not search). The database is a throwaway SQLite file in a temp directory.
+
+Each query is a real postcode + a keyword + one filter, radius 3 miles, page 1. The
+baseline, in the same run over the same rows, is the naive approach this backend
+replaces (``directory.listing_queries.simple_listing_search``): ``icontains`` on the
+text columns for every keyword, then fetch every hit's venues and sort all hits by
+distance in Python. The baseline does less work (no synonyms, typos or facets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KEYWORDS = [
+    "lunch",
+    "warm space",
+    "coffee morning",
+    "library",
+    "lonely",
+    "community cafe",
+    "food bank",
+    "craft",
+    "church",
+    "free hot drinks",
+    "chat",
+    "lunch clb",  # a typo, corrected against the vocabulary
+]
+CATEGORY_PATHS = [
+    ("social-groups", "warm-spaces"),
+    ("social-groups", "lunch-clubs"),
+    ("social-groups", "community-cafes"),
+    ("social-groups", "community-centres"),
+    ("befriending",),
+    ("learning", "libraries"),
+    ("learning", "arts-and-crafts"),
+    ("faith-and-culture", "faith-groups"),
+    ("food", "food-banks"),
+    ("physical-activity", "walking-groups"),
+]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def setup_django(tmp: Path) -> None:
+    # The real gazetteer store, but every other var/ file (the DB) in the temp dir.
+    os.environ.setdefault("GAZETTEER_DIR", str(ROOT / "var" / "gazetteer"))
+    os.environ["DIRECTORY_VAR_DIR"] = str(tmp)
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["DIRECTORY_SEARCH_BACKEND"] = "database"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+class Generator:
+    """Synthetic listings from real text and real postcodes."""
+
+    def __init__(self, seed: int = 20251123) -> None:
+        import numpy as np
+        from django.conf import settings
+
+        self.random = random.Random(seed)
+        path = Path(settings.DIRECTORY_SHARED_DATA) / "listings" / "warm_spaces_uk.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            self.rows = [r for r in csv.DictReader(fh) if r["title"]]
+        store = Path(settings.GAZETTEER_DIR)
+        lat = np.load(store / "lat.npy", mmap_mode="r")
+        lon = np.load(store / "lon.npy", mmap_mode="r")
+        lad = np.load(store / "lad.npy", mmap_mode="r")
+        pc = np.load(store / "pc.npy", mmap_mode="r")
+        rng = np.random.default_rng(seed)
+        picks = rng.choice(len(pc), size=400_000, replace=False)
+        picks = picks[np.isfinite(lat[picks])]
+        self.points = [(pc[i].decode(), float(lat[i]), float(lon[i]), int(lad[i])) for i in picks]
+        import json
+
+        lads = json.loads((store / "meta.json").read_text())["lads"]
+        self.lad_codes = [row[0] for row in lads]
+
+    def documents(self, start: int, count: int) -> list[Any]:
+        from search.documents import ListingDocument, RadiusCoverage, Slot, Venue
+
+        r = self.random
+        docs = []
+        for n in range(start, start + count):
+            row = self.rows[n % len(self.rows)]
+            postcode, lat, lon, lad = self.points[n % len(self.points)]
+            path = r.choice(CATEGORY_PATHS)
+            kind = r.random()
+            venues: tuple[Venue, ...] = (Venue(row["title"][:60], postcode, lat, lon),)
+            area_codes: tuple[str, ...] = ()
+            radii: tuple[RadiusCoverage, ...] = ()
+            national = False
+            if kind < 0.005:
+                national, venues, area_codes = True, (), ("K02000001",)
+            elif kind < 0.05 and lad < len(self.lad_codes):
+                area_codes = (self.lad_codes[lad],)
+            elif kind < 0.07:
+                radii = (RadiusCoverage(lat, lon, 10.0),)
+            day = r.randrange(7)
+            opens = r.choice([9, 10, 11, 13, 14]) * 60
+            docs.append(
+                ListingDocument(
+                    page_id=n + 1,
+                    title=row["title"],
+                    summary=row["description"][:140],
+                    description=row["description"],
+                    organisation=row["source_title"],
+                    url=f"/listing/{n + 1}/",
+                    category_codes=path,
+                    category_names=tuple(code.replace("-", " ") for code in path),
+                    venues=venues,
+                    area_codes=area_codes,
+                    radius_coverages=radii,
+                    is_national=national,
+                    is_free=r.random() < 0.6,
+                    min_age=r.choice([None, None, None, 18, 50, 60]),
+                    attendance=("in_person",) + (("online",) if r.random() < 0.1 else ()),
+                    accessibility=tuple(
+                        f
+                        for f in ("wheelchair", "hearing_loop", "accessible_toilet", "parking")
+                        if r.random() < 0.4
+                    ),
+                    slots=(Slot(day, opens, opens + 120), Slot((day + 2) % 7, opens, opens + 180)),
+                    last_verified_on=dt.date(2025, 11, 1) - dt.timedelta(days=r.randrange(700)),
+                )
+            )
+        return docs
+
+    def queries(self, count: int) -> list[Any]:
+        from search.gazetteer import ResolvedLocation
+        from search.query import SearchFilters, SearchQuery
+
+        r = random.Random(7)
+        filters = [
+            SearchFilters(free_only=True),
+            SearchFilters(accessibility=("wheelchair",)),
+            SearchFilters(open_day=2),
+            SearchFilters(categories=("social-groups",)),
+            SearchFilters(age=70),
+            SearchFilters(open_day=1, open_time=dt.time(11)),
+        ]
+        out = []
+        for _ in range(count):
+            postcode, lat, lon, lad = r.choice(self.points)
+            code = self.lad_codes[lad] if lad < len(self.lad_codes) else None
+            location = ResolvedLocation(
+                "postcode", postcode, lat, lon, postcode=postcode, lad_code=code
+            )
+            out.append(
+                SearchQuery(text=r.choice(KEYWORDS), location=location, filters=r.choice(filters))
+            )
+        return out
+
+
+def baseline_search(query: Any) -> list[tuple[float, int]]:
+    """The naive approach: icontains per word, then a Python distance sort of all hits."""
+    from django.db.models import Q
+
+    from search.models import IndexedListing
+    from search.ranking import haversine_miles
+
+    qs = IndexedListing.objects.all()
+    for word in query.text.split()[:8]:
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+        )
+    if query.filters.free_only:
+        qs = qs.filter(is_free=True)
+    if query.filters.accessibility:
+        qs = qs.filter(wheelchair=True)
+    loc = query.location
+    hits = []
+    for pk, venues in qs.values_list("page_id", "venues"):
+        miles = min((haversine_miles(loc.lat, loc.lon, v[2], v[3]) for v in venues), default=None)
+        if miles is not None and miles <= query.radius_miles:
+            hits.append((miles, pk))
+    hits.sort()
+    return hits[:20]
+
+
+def timed(fn: Any, items: list[Any]) -> tuple[list[float], list[Any]]:
+    times, outs = [], []
+    for item in items:
+        start = time.perf_counter()
+        outs.append(fn(item))
+        times.append((time.perf_counter() - start) * 1000)
+    return times, outs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--baseline-queries", type=int, default=40)
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp_name:
+        tmp = Path(tmp_name)
+        started = time.perf_counter()
+        setup_django(tmp)
+        print(f"Migrated a throwaway SQLite DB in {time.perf_counter() - started:.1f} s ({tmp})")
+        from search.backends import get_search_backend
+
+        backend = get_search_backend("database")
+        gen = Generator()
+        print(
+            f"Text from {len(gen.rows)} real listings; {len(gen.points)} real postcodes sampled.\n"
+            "NOTE: listings are bulk-inserted into the index tables, not created as Wagtail pages."
+        )
+        queries = gen.queries(args.queries)
+        table = []
+        have = 0
+        for size in sizes:
+            t0 = time.perf_counter()
+            while have < size:
+                batch = min(5000, size - have)
+                backend.index_documents(gen.documents(have, batch), replace=False)  # type: ignore[attr-defined]
+                have += batch
+            backend.optimize()  # type: ignore[attr-defined]  # as rebuild() does
+            build = time.perf_counter() - t0
+            rss_loaded = rss_mb()
+            for q in queries[:20]:  # warm the vocabulary cache and SQLite page cache
+                backend.search(q)
+            times, results = timed(backend.search, queries)
+            base_times, _ = timed(baseline_search, queries[: args.baseline_queries])
+            db_mb = (tmp / "bench.sqlite3").stat().st_size / 1e6
+            table.append(
+                {
+                    "size": size,
+                    "build": build,
+                    "p50": pct(times, 50),
+                    "p95": pct(times, 95),
+                    "max": max(times),
+                    "hits": statistics.mean(r.total for r in results),
+                    "b50": pct(base_times, 50),
+                    "b95": pct(base_times, 95),
+                    "rss": rss_loaded,
+                    "rss_after": rss_mb(),
+                    "db_mb": db_mb,
+                }
+            )
+            print(f"  {size:>7} listings: indexed (+{build:.1f} s), {len(queries)} queries done")
+        print()
+        print(
+            f"{'listings':>9} | {'p50 ms':>7} | {'p95 ms':>7} | {'max ms':>7} | {'hits':>6} | "
+            f"{'base p50':>8} | {'base p95':>8} | {'p95 x':>6} | {'p50 x':>6} | "
+            f"{'RSS MB':>7} | {'DB MB':>6}"
+        )
+        for row in table:
+            print(
+                f"{row['size']:>9} | {row['p50']:>7.2f} | {row['p95']:>7.2f} | "
+                f"{row['max']:>7.1f} | "
+                f"{row['hits']:>6.0f} | {row['b50']:>8.1f} | {row['b95']:>8.1f} | "
+                f"{row['b95'] / row['p95']:>5.1f}x | {row['b50'] / row['p50']:>5.1f}x | "
+                f"{row['rss_after']:>7.0f} | {row['db_mb']:>6.0f}"
+            )
+        print(
+            f"\nQueries: postcode + keyword + one filter, 3 miles, page 1 of 20, with facets. "
+            f"Baseline: {args.baseline_queries} of the same queries, icontains + Python "
+            f"distance sort. Peak RSS {peak_mb():.0f} MB."
+        )
+        last = table[-1]
+        if last["size"] >= 100_000:
+            ok = last["p95"] <= 15 and last["b95"] / last["p95"] >= 10
+            print(
+                f"Targets at {last['size']}: p95 <= 15 ms and >= 10x baseline: "
+                f"{'met' if ok else 'NOT met'}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""manage.py import_oruk URL_OR_FILE: import an Open Referral UK feed (v1 or 3.0).
+
+    manage.py import_oruk ../shared/data/oruk/north_lincolnshire_v1.json --dry-run
+    manage.py import_oruk https://example.org/api/services --unpublished
+    manage.py import_oruk --resume 12          # carry on run 12 from its checkpoint
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from importers.models import ImportKind
+from importers.oruk import is_url
+
+from ._run_command import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import an ORUK v1/3.0 feed from a URL or a file (bare array, envelope or ndjson)."
+    kind = ImportKind.ORUK
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("location", nargs="?", help="Feed URL (http/https) or file path.")
+        self.add_common_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        location = options["location"]
+        if not location and not (options["resume"] or options["list_runs"]):
+            raise CommandError("Give a feed URL or file, or --resume RUN_ID.")
+        fields: dict[str, Any] = {}
+        if location and is_url(location):
+            fields["url"] = location
+        elif location:
+            path = Path(location)
+            if not path.is_file():
+                raise CommandError(f"No such file: {path}")
+            fields.update(file_path=str(path.resolve()), file_name=path.name)
+        self.run(options, **fields)

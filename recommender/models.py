@@ -1,0 +1,101 @@
+"""What-matters data: editable need mappings, staff feedback and saved plans.
+
+Nothing here holds a resident's answers unless they choose "Save this plan", and
+feedback records only the suggestion's scoring features, never who it was for.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+
+
+class MappingKind(models.TextChoices):
+    NEED = "need", "Need (what matters most)"
+    INTEREST = "interest", "Interest suggestion"
+
+
+class NeedMapping(models.Model):
+    """One answer a person can pick, mapped to categories and the words for it."""
+
+    kind = models.CharField(max_length=10, choices=MappingKind.choices, default=MappingKind.NEED)
+    code = models.SlugField(max_length=50, unique=True, help_text="Stable identifier; not shown.")
+    label = models.CharField(max_length=120, help_text="The choice as the resident sees it.")
+    reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why a suggestion is shown, e.g. \u201cYou said you'd like to meet people\u201d.",
+    )
+    taxonomy_terms = models.ManyToManyField(
+        "directory.TaxonomyTerm",
+        blank=True,
+        related_name="need_mappings",
+        help_text="Listings in these categories (or beneath them) serve this need.",
+    )
+    keywords = models.TextField(
+        blank=True, help_text="Words people and listings use for this, separated by spaces."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("label"),
+        FieldPanel("reason"),
+        FieldPanel("taxonomy_terms"),
+        FieldPanel("keywords"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["kind", "sort_order", "label"]
+        verbose_name = "what matters need"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FeedbackLabel(models.TextChoices):
+    HELPFUL = "helpful", "Helpful"
+    NOT_SUITABLE = "not_suitable", "Not suitable"
+
+
+class SuggestionFeedback(models.Model):
+    """A staff judgement on one suggestion: features and label only, no personal data."""
+
+    listing = models.ForeignKey(
+        "directory.ServicePage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    features = models.JSONField(default=dict)
+    label = models.CharField(max_length=20, choices=FeedbackLabel.choices)
+    role = models.CharField(max_length=100, blank=True)
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_on", "-pk"]
+        verbose_name = "suggestion feedback"
+        verbose_name_plural = "suggestion feedback"
+
+    def __str__(self) -> str:
+        return f"{self.get_label_display()} ({self.created_on})"
+
+
+def new_plan_token() -> str:
+    # 32 random bytes: the URL is the only key to the plan, so it must not be guessable.
+    return secrets.token_urlsafe(32)
+
+
+class SavedPlan(models.Model):
+    """Answers and suggestions a person chose to keep, reachable only by its token."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_plan_token, editable=False)
+    answers = models.JSONField(default=dict)
+    suggestions = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Saved plan of {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,108 @@
+"""Needs and interests as the recommender sees them, from the database or the seed file.
+
+The seed file (``needs_seed.json``) is the starting point; council staff edit the
+``NeedMapping`` rows afterwards, and the live site reads the rows. The evaluation
+reads the seed file directly so it runs without a database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SEED_PATH = Path(__file__).resolve().parent / "needs_seed.json"
+
+
+@dataclass(frozen=True)
+class NeedSpec:
+    """A need or an interest: its words and the category codes that serve it."""
+
+    code: str
+    label: str
+    reason: str
+    term_codes: tuple[str, ...]
+    keywords: str
+    kind: str = "need"
+
+    @property
+    def short_label(self) -> str:
+        """'gardening' from 'Gardening', for 'Mentions gardening'."""
+        return self.label[:1].lower() + self.label[1:]
+
+
+def read_seed(path: Path = SEED_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def specs_from_seed(path: Path = SEED_PATH) -> tuple[list[NeedSpec], list[NeedSpec]]:
+    """(needs, interests) straight from the seed file."""
+    data = read_seed(path)
+    needs = [_spec(item, "need") for item in data["needs"]]
+    interests = [_spec(item, "interest") for item in data["interests"]]
+    return needs, interests
+
+
+def _spec(item: dict[str, Any], kind: str) -> NeedSpec:
+    return NeedSpec(
+        code=item["code"],
+        label=item["label"],
+        reason=item.get("reason", ""),
+        term_codes=tuple(item.get("term_codes", ())),
+        keywords=item.get("keywords", ""),
+        kind=kind,
+    )
+
+
+def specs_from_db() -> tuple[list[NeedSpec], list[NeedSpec]]:
+    """(needs, interests) as council staff have edited them; the seed if the table is empty."""
+    from .models import MappingKind, NeedMapping
+
+    rows = list(NeedMapping.objects.prefetch_related("taxonomy_terms"))
+    if not rows:
+        return specs_from_seed()
+    needs: list[NeedSpec] = []
+    interests: list[NeedSpec] = []
+    for row in rows:
+        spec = NeedSpec(
+            code=row.code,
+            label=row.label,
+            reason=row.reason,
+            term_codes=tuple(sorted(term.code for term in row.taxonomy_terms.all())),
+            keywords=row.keywords,
+            kind=row.kind,
+        )
+        (needs if row.kind == MappingKind.NEED else interests).append(spec)
+    return needs, interests
+
+
+def load_need_mappings(need_model: Any, term_model: Any, path: Path = SEED_PATH) -> int:
+    """Create or update a NeedMapping per seed entry; return how many were created.
+
+    Takes the model classes so the data migration can pass its historical models.
+    Idempotent: keyed on ``code``. Running it again resets seeded rows to the file,
+    so the command asks before overwriting staff edits (see load_need_mappings).
+    """
+    data = read_seed(path)
+    terms = {term.code: term for term in term_model.objects.all()}
+    created_count = 0
+    for kind, key in (("need", "needs"), ("interest", "interests")):
+        for order, item in enumerate(data[key]):
+            mapping, created = need_model.objects.update_or_create(
+                code=item["code"],
+                defaults={
+                    "kind": kind,
+                    "label": item["label"],
+                    "reason": item.get("reason", ""),
+                    "keywords": item.get("keywords", ""),
+                    "sort_order": order,
+                },
+            )
+            created_count += int(created)
+            mapping.taxonomy_terms.set(
+                [terms[code] for code in item.get("term_codes", ()) if code in terms]
+            )
+    return created_count

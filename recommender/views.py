@@ -1,0 +1,237 @@
+"""The what-matters question pages, results, staff feedback and saved plans.
+
+Answers live only in the session until the person presses "Save this plan". No
+view logs an answer: postcodes and needs are personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cms.workflows.roles import COUNCIL_STAFF_ROLES
+from directory.models import ServicePage
+
+from . import flow
+from .artefacts import get_artefacts
+from .forms import FeedbackForm, InterestsForm, NeedsForm, QuestionForm
+from .models import SavedPlan, SuggestionFeedback
+from .needs import specs_from_db
+from .recommend import Suggestion, recommend
+from .reranker import load_reranker
+
+logger = logging.getLogger(__name__)
+
+
+def _answers(request: HttpRequest) -> dict[str, Any]:
+    answers: dict[str, Any] = request.session.get(flow.SESSION_KEY, {})
+    return answers
+
+
+def _step_url(step: flow.Step, changing: bool = False) -> str:
+    url = reverse("what_matters:question", args=[step.slug])
+    return f"{url}?change=1" if changing else url
+
+
+def _choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    needs, interests = specs_from_db()
+    return [(n.code, n.label) for n in needs], [(i.code, i.label) for i in interests]
+
+
+def _form(step: flow.Step, answers: dict[str, Any], data: Any = None) -> QuestionForm:
+    kwargs: dict[str, Any] = {"they": flow.asks_about_them(answers)}
+    if step.form in (NeedsForm, InterestsForm):
+        needs, interests = _choices()
+        kwargs["choices"] = needs if step.form is NeedsForm else interests
+    if data is not None:
+        return step.form(data, **kwargs)
+    return step.form(initial=flow.initial_for(step, answers), **kwargs)
+
+
+def is_staff_member(user: Any) -> bool:
+    """Council staff who may give feedback on suggestions."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[role.value for role in COUNCIL_STAFF_ROLES]).exists()
+
+
+def _role(user: Any) -> str:
+    names = set(user.groups.values_list("name", flat=True))
+    return next((r.value for r in COUNCIL_STAFF_ROLES if r.value in names), "Administrator")
+
+
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "recommender/start.html", {"first_step": flow.STEPS[0]})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, slug: str) -> HttpResponse:
+    step = flow.STEP_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404("No such question")
+    answers = _answers(request)
+    missing = flow.first_incomplete(answers)
+    if missing is not None and flow.STEPS.index(missing) < flow.STEPS.index(step):
+        return redirect(_step_url(missing))
+    changing = request.GET.get("change") == "1"
+    if not step.applies(answers):
+        following = flow.next_step(step, answers)
+        return redirect(_step_url(following) if following else reverse("what_matters:check"))
+    form = _form(step, answers, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        answers.update(form.answers())
+        if "in_person" not in answers.get("modes", ["in_person"]):
+            answers.pop("distance", None)
+        request.session[flow.SESSION_KEY] = answers
+        # Changing one answer can make another question apply (travel, after "in person").
+        following = flow.first_incomplete(answers) if changing else flow.next_step(step, answers)
+        if following is None:
+            return redirect("what_matters:check")
+        return redirect(_step_url(following, changing))
+    previous = flow.previous_step(step, answers)
+    if changing:
+        back = reverse("what_matters:check")
+    elif previous is not None:
+        back = _step_url(previous)
+    else:
+        back = reverse("what_matters:start")
+    they = flow.asks_about_them(answers)
+    fields = flow.field_views(form, step, they)
+    errors = [{"href": f"#{f['options'][0]['id'] if f['options'] else f['id']}",
+               "message": f["error"]} for f in fields if f["error"]]  # fmt: skip
+    context = {
+        "step": step,
+        "heading": step.heading(they),
+        "fields": fields,
+        "errors": errors,
+        "back_url": back,
+        "action": _step_url(step, changing),
+        "number": flow.applicable(answers).index(step) + 1,
+        "total": len(flow.applicable(answers)),
+    }
+    return render(request, "recommender/question.html", context, status=400 if errors else 200)
+
+
+@never_cache
+def check(request: HttpRequest) -> HttpResponse:
+    answers = _answers(request)
+    missing = flow.first_incomplete(answers)
+    if missing is not None:
+        return redirect(_step_url(missing))
+    needs, interests = _choices()
+    rows = flow.summary_rows(answers, needs, interests)
+    for row in rows:
+        row["change_url"] = _step_url(flow.STEP_BY_SLUG[row["slug"]], changing=True)
+    last = flow.applicable(answers)[-1]
+    return render(request, "recommender/check.html", {"rows": rows, "back_url": _step_url(last)})
+
+
+def suggestions_for(request: HttpRequest, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Suggestions with their live pages, in rank order (pages gone since the build drop out)."""
+    needs, interests = specs_from_db()
+    found = recommend(
+        get_artefacts(), flow.to_query(answers), needs, interests, reranker=load_reranker()
+    )
+    pages = ServicePage.objects.live().public().in_bulk([s.listing_id for s in found])
+    results = []
+    for suggestion in found:
+        page = pages.get(suggestion.listing_id)  # type: ignore[call-overload]
+        if page is not None:
+            results.append({"suggestion": suggestion, "page": page, "url": page.get_url(request)})
+    return results
+
+
+@never_cache
+def results(request: HttpRequest) -> HttpResponse:
+    answers = _answers(request)
+    missing = flow.first_incomplete(answers)
+    if missing is not None:
+        return redirect(_step_url(missing))
+    context = {
+        "results": suggestions_for(request, answers),
+        "they": flow.asks_about_them(answers),
+        "can_give_feedback": is_staff_member(request.user),
+        "location": (answers.get("location") or {}).get("label", ""),
+    }
+    return render(request, "recommender/results.html", context)
+
+
+@require_POST
+def feedback(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied("Only council staff can give feedback on suggestions.")
+    form = FeedbackForm(request.POST)
+    answers = _answers(request)
+    if not form.is_valid() or flow.first_incomplete(answers) is not None:
+        return HttpResponseBadRequest("Feedback needs a suggestion from this session.")
+    listing_id = form.cleaned_data["listing_id"]
+    # The features come from re-running the recommendation, never from the browser.
+    shown: dict[Any, Suggestion] = {
+        r["suggestion"].listing_id: r["suggestion"] for r in suggestions_for(request, answers)
+    }
+    if listing_id not in shown:
+        return HttpResponseBadRequest("That listing is not among the current suggestions.")
+    SuggestionFeedback.objects.create(
+        listing_id=listing_id,
+        features=shown[listing_id].features,
+        label=form.cleaned_data["label"],
+        role=_role(request.user),
+    )
+    messages.success(request, f"Thank you. Your feedback on {shown[listing_id].title} is saved.")
+    return redirect("what_matters:results")
+
+
+@require_POST
+def save_plan(request: HttpRequest) -> HttpResponse:
+    answers = _answers(request)
+    if flow.first_incomplete(answers) is not None:
+        return redirect("what_matters:check")
+    saved = [
+        {**r["suggestion"].as_dict(), "url": r["url"], "summary": r["page"].summary}
+        for r in suggestions_for(request, answers)
+    ]
+    plan = SavedPlan.objects.create(answers=answers, suggestions=saved)
+    return redirect("what_matters:plan", token=plan.token)
+
+
+def _summary(answers: dict[str, Any]) -> list[dict[str, str]]:
+    needs, interests = _choices()
+    return flow.summary_rows(answers, needs, interests)
+
+
+@never_cache
+def plan(request: HttpRequest, token: str) -> HttpResponse:
+    saved = get_object_or_404(SavedPlan, token=token)
+    context = {"plan": saved, "rows": _summary(saved.answers)}
+    response = render(request, "recommender/plan.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to listing sites
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_plan(request: HttpRequest, token: str) -> HttpResponse:
+    saved = get_object_or_404(SavedPlan, token=token)
+    if request.method == "POST":
+        saved.delete()
+        return render(request, "recommender/plan_deleted.html")
+    return render(request, "recommender/plan_delete.html", {"plan": saved})
+
+
+@require_POST
+def start_again(request: HttpRequest) -> HttpResponse:
+    request.session.pop(flow.SESSION_KEY, None)
+    return redirect("what_matters:start")

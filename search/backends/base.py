@@ -1,0 +1,124 @@
+"""The search backend interface, shared result types, and backend selection.
+
+Two implementations: ``database`` (SQLite FTS5 or PostgreSQL full-text search, the
+default) and ``elasticsearch``. Both rank with ``search.ranking`` and return the
+same ``SearchResults``, which the contract tests in ``tests/search`` check.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.utils import timezone
+
+from search.query import (
+    ACCESSIBILITY_FEATURES,
+    ATTENDANCE_MODES,
+    ParsedText,
+    SearchFilters,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+)
+
+__all__ = [
+    "ACCESSIBILITY_FEATURES",
+    "ATTENDANCE_MODES",
+    "FACET_NAMES",
+    "ParsedText",
+    "Progress",
+    "SearchBackend",
+    "SearchFilters",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResults",
+    "get_search_backend",
+    "local_now",
+]
+
+#: (done, total) callback for long rebuilds.
+Progress = Callable[[int, int], None]
+
+#: Facet groups every backend returns, each mapping a value to a listing count.
+#: "category": taxonomy code (ancestors count their descendants' listings),
+#: "free": {"free"}, "attendance": ATTENDANCE_MODES, "accessibility":
+#: ACCESSIBILITY_FEATURES, "open_day": "0".."6" (Monday = "0").
+FACET_NAMES = ("category", "free", "attendance", "accessibility", "open_day")
+
+
+class SearchBackend(abc.ABC):
+    """A listing index. Writes take page ids; the backend reads the live pages."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    def index_pages(self, page_ids: Iterable[int]) -> int:
+        """(Re)index these pages; ids that must not be public are removed.
+
+        Returns how many listings were written.
+        """
+
+    @abc.abstractmethod
+    def remove_pages(self, page_ids: Iterable[int]) -> None:
+        """Drop these pages from the index (unknown ids are ignored)."""
+
+    @abc.abstractmethod
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Replace the whole index with every indexable page; returns the count.
+
+        Searches keep working on the old index until the new one is complete.
+        """
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run a query. Never raises for any query text."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many listings are in the index."""
+
+
+def empty_facets() -> dict[str, dict[str, int]]:
+    return {
+        "category": {},
+        "free": {"free": 0},
+        "attendance": dict.fromkeys(ATTENDANCE_MODES, 0),
+        "accessibility": dict.fromkeys(ACCESSIBILITY_FEATURES, 0),
+        "open_day": {str(day): 0 for day in range(7)},
+    }
+
+
+def local_now() -> dt.datetime:
+    """Now in Europe/London (settings.TIME_ZONE), for "open now"."""
+    return timezone.localtime()
+
+
+_backends: dict[tuple[str, str, str], SearchBackend] = {}
+
+
+def get_search_backend(name: str | None = None) -> SearchBackend:
+    """The backend named by ``settings.DIRECTORY_SEARCH_BACKEND`` (or ``name``)."""
+    name = name or getattr(settings, "DIRECTORY_SEARCH_BACKEND", "database") or "database"
+    url = getattr(settings, "ELASTICSEARCH_URL", "")
+    prefix = getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "directory")
+    key = (name, url, prefix)
+    backend = _backends.get(key)
+    if backend is None:
+        if name == "database":
+            from .database import DatabaseSearchBackend
+
+            backend = DatabaseSearchBackend()
+        elif name == "elasticsearch":
+            from .elasticsearch import ElasticsearchBackend
+
+            backend = ElasticsearchBackend(url=url, prefix=prefix)
+        else:
+            raise ValueError(f"Unknown DIRECTORY_SEARCH_BACKEND {name!r}")
+        _backends[key] = backend
+    return backend
+
+
+__all__ += ["empty_facets"]

@@ -1,0 +1,156 @@
+"""Synonyms and vocabulary: what the query parser knows about words.
+
+Synonyms come from two places: ``search/synonyms.txt`` (Solr format, reviewed like
+code) and each taxonomy term's ``synonyms`` (edited in the admin), which map one way
+onto the term's name. The vocabulary (every word in the index) drives typo
+correction: a query word the index has never seen is replaced by the closest known
+word (difflib ratio ≥ ``CUTOFF``, same first letter, to keep it fast and sane).
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.query import STOPWORDS, Phrase, content_words, rough_stem, tokenize_all
+
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
+CUTOFF = 0.75
+MAX_ALTERNATIVES = 8
+
+
+def parse_solr_synonyms(lines: Iterable[str]) -> list[tuple[list[str], list[str], bool]]:
+    """Rules as (left phrases, right phrases, explicit). Equivalence lines have an
+    empty right side. Comments (#) and blank lines are skipped."""
+    rules = []
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            rules.append((_items(left), _items(right), True))
+        else:
+            rules.append((_items(line), [], False))
+    return rules
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _phrase(text: str) -> Phrase:
+    return tuple(tokenize_all(text))
+
+
+@dataclass
+class Lexicon:
+    """Synonym map (content-word key → alternative phrases) plus the vocabulary."""
+
+    synonyms: dict[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()
+    solr_rules: tuple[str, ...] = ()
+    _by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        file_lines: Iterable[str],
+        term_synonyms: Iterable[tuple[str, str]],
+        words: Iterable[str],
+    ) -> Lexicon:
+        """``term_synonyms`` are (term name, synonyms text, one per line) pairs."""
+        mapping: dict[Phrase, list[Phrase]] = defaultdict(list)
+        rules: list[str] = []
+
+        def link(source: str, target: str) -> None:
+            key, alt = tuple(content_words(source)), _phrase(target)
+            if key and alt and alt != _phrase(source) and alt not in mapping[key]:
+                mapping[key].append(alt)
+
+        file_lines = list(file_lines)
+        for left, right, explicit in parse_solr_synonyms(file_lines):
+            targets = right if explicit else left
+            for source in left:
+                for target in targets:
+                    link(source, target)
+            rules.append(", ".join(left) + (" => " + ", ".join(left + right) if explicit else ""))
+        for name, text in term_synonyms:
+            for synonym in (line.strip() for line in text.splitlines()):
+                if synonym:
+                    link(synonym, name)
+                    rules.append(f"{synonym} => {synonym}, {name}")
+        known = set(words) | set(STOPWORDS)
+        for key, alts in mapping.items():
+            known.update(key)
+            for alt in alts:
+                known.update(alt)
+        lexicon = cls(
+            synonyms={k: tuple(v[:MAX_ALTERNATIVES]) for k, v in mapping.items()},
+            vocabulary=frozenset(known),
+            solr_rules=tuple(_es_safe(rule) for rule in rules),
+        )
+        for word in sorted(lexicon.vocabulary - STOPWORDS):  # never "correct" to "the"
+            if len(word) >= 2 and not word.isdigit():
+                lexicon._by_initial.setdefault(word[0], []).append(word)
+        return lexicon
+
+    def correct(self, word: str) -> str | None:
+        """The closest vocabulary word for an unknown ``word``, or None to keep it."""
+        if len(word) < 3 or word.isdigit() or self.knows(word):
+            return None
+        bucket = [w for w in self._by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        matches = difflib.get_close_matches(word, bucket, n=1, cutoff=CUTOFF)
+        return matches[0] if matches else None
+
+    def knows(self, word: str) -> bool:
+        if word in self.vocabulary:
+            return True
+        # Plurals and -ing forms of known words match through the stemmer anyway.
+        stem = rough_stem(word)
+        return stem != word and (stem in self.vocabulary or stem + "e" in self.vocabulary)
+
+
+def _es_safe(rule: str) -> str:
+    # Elasticsearch's Solr parser treats these as syntax; the words never need them.
+    return "".join(ch for ch in rule if ch not in "\\#")
+
+
+def file_lines() -> list[str]:
+    try:
+        return SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def term_synonym_pairs() -> list[tuple[str, str]]:
+    from directory.models import TaxonomyTerm
+
+    return list(TaxonomyTerm.objects.exclude(synonyms="").values_list("name", "synonyms"))
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[object, Lexicon]] = {}
+
+
+def cached_lexicon(key: str, version: object, words: Callable[[], Iterable[str]]) -> Lexicon:
+    """The lexicon for ``key`` (a backend), rebuilt when ``version`` changes."""
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        lexicon = Lexicon.build(file_lines(), term_synonym_pairs(), words())
+        _cache[key] = (version, lexicon)
+        return lexicon
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,272 @@
+"""``ListingDocument``: what the search index knows about one live ServicePage.
+
+Only pages a resident may see are indexed: live, public (no view restriction),
+under a live organisation, and with status *active* or *temporarily closed*.
+Temporarily closed listings stay searchable, flagged (``temporarily_closed``), and
+are never "open now"; inactive and defunct ones are left out. Documents are built
+from the live database rows, so an unpublished draft revision is never indexed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from directory.models import OrganisationPage, ServicePage, ServiceStatus, TaxonomyTerm
+from directory.models.area import UNITED_KINGDOM_GSS
+from directory.schedules import Weekday
+
+INDEXED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A weekly opening: ``day`` 0 = Monday, times in minutes after midnight.
+
+    ``ordinal`` restricts a monthly time to e.g. the first (1) or last (-1) such
+    weekday of the month.
+    """
+
+    day: int
+    opens: int
+    closes: int
+    ordinal: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def open_at_minute(self, minute: int) -> bool:
+        return self.opens <= minute < self.closes
+
+    def open_at(self, moment: dt.datetime) -> bool:
+        """Open at this local moment (day, week of month, validity and time)."""
+        day = moment.date()
+        if self.valid_from and day < self.valid_from:
+            return False
+        if self.valid_to and day > self.valid_to:
+            return False
+        if not Weekday(self.day, self.ordinal).matches(day):
+            return False
+        return self.open_at_minute(moment.hour * 60 + moment.minute)
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.day,
+            self.opens,
+            self.closes,
+            self.ordinal,
+            self.valid_from.isoformat() if self.valid_from else None,
+            self.valid_to.isoformat() if self.valid_to else None,
+        ]
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> Slot:
+        day, opens, closes, ordinal, valid_from, valid_to = row
+        return cls(
+            day,
+            opens,
+            closes,
+            ordinal,
+            dt.date.fromisoformat(valid_from) if valid_from else None,
+            dt.date.fromisoformat(valid_to) if valid_to else None,
+        )
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    postcode: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class RadiusCoverage:
+    lat: float
+    lon: float
+    miles: float
+
+
+@dataclass(frozen=True)
+class ListingDocument:
+    page_id: int
+    title: str
+    summary: str = ""
+    description: str = ""
+    organisation: str = ""
+    url: str = ""
+    category_codes: tuple[str, ...] = ()  # the listing's terms and all their ancestors
+    category_names: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    area_codes: tuple[str, ...] = ()  # GSS codes covered (K02000001 when national)
+    radius_coverages: tuple[RadiusCoverage, ...] = ()
+    is_national: bool = False
+    is_free: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+    attendance: tuple[str, ...] = ()  # in_person / online / phone
+    accessibility: tuple[str, ...] = ()  # union over venues
+    slots: tuple[Slot, ...] = field(default=())
+    last_verified_on: dt.date | None = None
+    temporarily_closed: bool = False
+
+    @property
+    def keywords(self) -> str:
+        return "\n".join((*self.category_names, *self.synonyms))
+
+    @property
+    def open_days_mask(self) -> int:
+        mask = 0
+        for slot in self.slots:
+            mask |= 1 << slot.day
+        return mask
+
+
+def slots_for(schedules: Iterable[Any]) -> tuple[Slot, ...]:
+    """Weekly slots from ORUK schedules; unreadable or open-ended times are skipped
+    (they are still shown on the page in words, just not filterable)."""
+    slots: list[Slot] = []
+    for schedule in schedules:
+        opens, closes = schedule.opens_at, schedule.closes_at
+        if not (opens and closes) or closes <= opens:
+            continue
+        try:
+            days = Weekday.parse_byday(schedule.byday)
+        except ValueError:
+            continue
+        if not days and schedule.freq == "DAILY":
+            days = [Weekday(i) for i in range(7)]
+        for day in days:
+            slots.append(
+                Slot(
+                    day.index,
+                    opens.hour * 60 + opens.minute,
+                    closes.hour * 60 + closes.minute,
+                    day.ordinal,
+                    schedule.valid_from,
+                    schedule.valid_to,
+                )
+            )
+    return tuple(dict.fromkeys(slots))
+
+
+def _synonym_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def indexable_pages() -> Any:
+    """Live, public service pages with an indexable status (parents checked later)."""
+    return ServicePage.objects.live().public().filter(status__in=INDEXED_STATUSES)
+
+
+def indexable_page_ids() -> list[int]:
+    pages = indexable_pages().values_list("pk", "path")
+    live_orgs = _live_org_paths([path for _, path in pages])
+    return sorted(pk for pk, path in pages if path[: -ServicePage.steplen] in live_orgs)
+
+
+def _live_org_paths(paths: Iterable[str]) -> dict[str, str]:
+    parents = {path[: -ServicePage.steplen] for path in paths}
+    rows = OrganisationPage.objects.live().filter(path__in=parents).values_list("path", "title")
+    return dict(rows)
+
+
+def build_documents(page_ids: Iterable[int]) -> dict[int, ListingDocument]:
+    """Documents for the given ids; ids that must not be indexed are absent."""
+    ids = list(page_ids)
+    if not ids:
+        return {}
+    pages = list(
+        indexable_pages()
+        .filter(pk__in=ids)
+        .prefetch_related("locations", "schedules", "service_areas__area", "taxonomy_terms")
+    )
+    orgs = _live_org_paths(page.path for page in pages)
+    terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
+    documents = {}
+    for page in pages:
+        organisation = orgs.get(page.path[: -ServicePage.steplen])
+        if organisation is None:
+            continue  # the organisation is unpublished: its services are not public
+        documents[page.pk] = document_for(page, organisation, terms)
+    return documents
+
+
+def iter_documents(batch_size: int = 200) -> Iterator[tuple[int, dict[int, ListingDocument]]]:
+    """(total, batch) pairs over every indexable page, for rebuilds."""
+    ids = indexable_page_ids()
+    for start in range(0, len(ids), batch_size):
+        yield len(ids), build_documents(ids[start : start + batch_size])
+
+
+def document_for(
+    page: ServicePage, organisation: str, terms: dict[int, TaxonomyTerm]
+) -> ListingDocument:
+    codes: list[str] = []
+    names: list[str] = []
+    synonyms: list[str] = []
+    for term in page.taxonomy_terms.all():
+        synonyms.extend(_synonym_lines(term.synonyms))
+        node: TaxonomyTerm | None = terms.get(term.pk, term)
+        seen = 0
+        while node is not None and seen < 20:  # a parent loop must not hang indexing
+            codes.append(node.code)
+            names.append(node.name)
+            node = terms.get(node.parent_id) if node.parent_id else None
+            seen += 1
+    physical = [loc for loc in page.locations.all() if loc.location_type == "physical"]
+    venues = tuple(
+        Venue(loc.name or loc.address_1 or loc.city, loc.postcode, loc.latitude, loc.longitude)
+        for loc in physical
+        if loc.has_point
+    )
+    features = {
+        "wheelchair": any(loc.wheelchair_accessible for loc in physical),
+        "hearing_loop": any(loc.hearing_loop for loc in physical),
+        "accessible_toilet": any(loc.accessible_toilet for loc in physical),
+        "parking": any(loc.parking for loc in physical),
+    }
+    area_codes: list[str] = []
+    radii: list[RadiusCoverage] = []
+    national = False
+    for coverage in page.service_areas.all():
+        if coverage.kind == "national":
+            national = True
+            area_codes.append(UNITED_KINGDOM_GSS)
+        elif coverage.kind == "radius":
+            lat, lon, miles = coverage.latitude, coverage.longitude, coverage.radius_miles
+            if lat is not None and lon is not None and miles and miles > 0:
+                radii.append(RadiusCoverage(lat, lon, miles))
+        elif coverage.gss_code:
+            area_codes.append(coverage.gss_code)
+            national = national or coverage.gss_code == UNITED_KINGDOM_GSS
+    modes = {
+        "in_person": page.offers_in_person,
+        "online": page.offers_online,
+        "phone": page.offers_by_phone,
+    }
+    return ListingDocument(
+        page_id=page.pk,
+        title=page.title,
+        summary=page.summary,
+        description=page.description,
+        organisation=organisation,
+        url=page.get_url() or page.url_path,
+        category_codes=tuple(dict.fromkeys(codes)),
+        category_names=tuple(dict.fromkeys(names)),
+        synonyms=tuple(dict.fromkeys(synonyms)),
+        venues=venues,
+        area_codes=tuple(dict.fromkeys(area_codes)),
+        radius_coverages=tuple(radii),
+        is_national=national,
+        is_free=page.is_free,
+        min_age=page.minimum_age,
+        max_age=page.maximum_age,
+        attendance=tuple(mode for mode, on in modes.items() if on),
+        accessibility=tuple(name for name, on in features.items() if on),
+        slots=slots_for(page.schedules.all()),
+        last_verified_on=page.last_verified_on,
+        temporarily_closed=page.status == ServiceStatus.TEMPORARILY_CLOSED,
+    )

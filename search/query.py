@@ -1,0 +1,265 @@
+"""The search API's types and the query-text parser shared by every backend.
+
+Parsing turns what a person typed into ``ParsedText``: a list of *term groups*,
+each one concept the listing must mention. A group holds alternatives (phrases):
+the word as typed (or spell-corrected) plus its synonyms, so
+``lonely lunch`` becomes ``(lonely OR befriending OR "social group") AND (lunch)``.
+
+User text is never passed through as query syntax. Tokens are runs of letters
+and digits only, so quotes, ``*``, ``NEAR(``, ``'; --`` and the like cannot
+reach FTS5, ``to_tsquery`` or Elasticsearch as operators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from search.gazetteer.types import ResolvedLocation
+
+#: Longest query text we look at; the rest is ignored (a 5000-character paste is noise).
+MAX_QUERY_CHARS = 200
+#: At most this many concepts per query, so a long query cannot build a huge expression.
+MAX_GROUPS = 10
+#: Tokens longer than this are not words (hashes, URLs); they are dropped.
+MAX_TOKEN_CHARS = 40
+MAX_PHRASE_WORDS = 3
+
+ATTENDANCE_MODES = ("in_person", "online", "phone")
+ACCESSIBILITY_FEATURES = ("wheelchair", "hearing_loop", "accessible_toilet", "parking")
+
+# The Snowball English stop list (what PostgreSQL's "english" config drops), so the
+# SQLite and PostgreSQL backends ignore the same words. "s" catches "men's".
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i
+    if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own s same she should so some such t than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    you your yours yourself yourselves""".split()  # noqa: SIM905 - readable as prose
+)
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters a person can tick. Empty tuples and None mean "any".
+
+    ``categories`` are taxonomy term codes; a parent includes its descendants, and
+    several codes match listings in any of them. ``attendance`` matches listings
+    offering any of the modes; ``accessibility`` needs every feature ticked.
+    ``open_day`` is 0 for Monday; with ``open_time`` it means open then on that day.
+    """
+
+    categories: tuple[str, ...] = ()
+    free_only: bool = False
+    open_day: int | None = None
+    open_time: dt.time | None = None
+    open_now: bool = False
+    age: int | None = None
+    attendance: tuple[str, ...] = ()
+    accessibility: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    location: ResolvedLocation | None = None
+    radius_miles: float = 3.0
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    sort: Literal["relevance", "distance"] = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.safe_page - 1) * self.safe_per_page
+
+    @property
+    def safe_page(self) -> int:
+        return max(1, int(self.page))
+
+    @property
+    def safe_per_page(self) -> int:
+        return min(100, max(1, int(self.per_page)))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result, with everything a results page shows without another query.
+
+    ``distance_miles`` is to the nearest venue within the radius; it is None when the
+    listing matched because it *covers* the searcher's area (``covers_area``), so the
+    page never shows a misleading distance to a far-away base.
+    """
+
+    page_id: int
+    score: float
+    distance_miles: float | None
+    covers_area: bool
+    matched_terms: tuple[str, ...]
+    title: str
+    summary: str = ""
+    url: str = ""
+    organisation: str = ""
+    nearest_venue: str = ""
+    is_free: bool = False
+    temporarily_closed: bool = False
+    last_verified_on: dt.date | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    page: int
+    per_page: int
+    corrected_text: str | None = None
+    expanded_terms: tuple[str, ...] = ()
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One concept: the words as typed (maybe corrected) and their synonyms."""
+
+    original: Phrase
+    alternatives: tuple[Phrase, ...]  # the original first, then synonyms
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    groups: tuple[TermGroup, ...] = ()
+    corrected_text: str | None = None
+    expanded_terms: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+
+def fold(text: str) -> str:
+    """Lower case, compatibility-normalised, without accents ('Café' → 'cafe')."""
+    if text.isascii():  # the common case, and 20x faster
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def tokenize(text: str) -> list[str]:
+    """Letters-and-digits words of ``text`` (folded), stop words kept."""
+    return [t for t in _TOKEN.findall(fold(text[:MAX_QUERY_CHARS])) if len(t) <= MAX_TOKEN_CHARS]
+
+
+def content_words(text: str) -> list[str]:
+    return [t for t in tokenize(text) if t not in STOPWORDS]
+
+
+def parse_text(
+    text: str,
+    synonyms: Mapping[Phrase, tuple[Phrase, ...]] | None = None,
+    correct: Callable[[str], str | None] | None = None,
+) -> ParsedText:
+    """Parse query text into term groups; never raises for any string.
+
+    ``correct(word)`` returns a replacement for a word the index has never seen (or
+    None to keep it); ``synonyms`` maps a phrase to its alternatives. Multi-word
+    synonym phrases ("day centre") are matched greedily, longest first.
+    """
+    synonyms = synonyms or {}
+    words = content_words(text or "")
+    corrected_any = False
+    if correct is not None:
+        fixed = []
+        for word in words:
+            replacement = correct(word)
+            if replacement and replacement != word and replacement not in STOPWORDS:
+                corrected_any = True
+                fixed.append(replacement)
+            else:
+                fixed.append(word)
+        words = fixed
+    groups: list[TermGroup] = []
+    expanded: list[str] = []
+    i = 0
+    while i < len(words) and len(groups) < MAX_GROUPS:
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            phrase = tuple(words[i : i + size])
+            if size == 1 or phrase in synonyms:
+                break
+        alternatives = [phrase]
+        for alt in synonyms.get(phrase, ()):
+            if alt not in alternatives:
+                alternatives.append(alt)
+                expanded.append(" ".join(alt))
+        groups.append(TermGroup(phrase, tuple(alternatives)))
+        i += len(phrase)
+    corrected_text = " ".join(words) if corrected_any else None
+    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)))
+
+
+def fts5_match_expression(parsed: ParsedText) -> str:
+    """An SQLite FTS5 MATCH string: every token double-quoted, groups ANDed.
+
+    Tokens contain only letters and digits (see ``tokenize``), so quoting makes each
+    one a plain string: FTS5 keywords such as ``NEAR``/``AND`` become ordinary words.
+    """
+    parts = []
+    for group in parsed.groups:
+        alternatives = [a for a in map(_fts5_alternative, group.alternatives) if a]
+        if alternatives:
+            parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _fts5_alternative(alternative: Phrase) -> str | None:
+    """A quoted phrase; stop words inside one ("tea and chat") become a NEAR gap,
+    because FTS5 keeps stop words and reading the doclist of "and" is slow."""
+    words = [w for w in alternative if w not in STOPWORDS]
+    if not words:
+        return None
+    if len(words) == len(alternative) or len(words) == 1:
+        return '"' + " ".join(words) + '"'
+    quoted = " ".join(f'"{w}"' for w in words)
+    return f"NEAR({quoted}, {len(alternative) - len(words)})"
+
+
+def rough_stem(word: str) -> str:
+    """A deliberately crude stem, only for explaining matches ("clubs" ~ "club")."""
+    for suffix in ("ing", "ers", "ies", "es", "ed", "er", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def matched_terms(parsed: ParsedText, text: str) -> tuple[str, ...]:
+    """Which query alternatives appear in ``text`` (for "why this matched")."""
+    if parsed.is_empty:
+        return ()
+    stems = {rough_stem(w) for w in set(tokenize_all(text))}
+    found: list[str] = []
+    for group in parsed.groups:
+        for alt in group.alternatives:
+            if all(rough_stem(w) in stems for w in alt):
+                found.append(" ".join(alt))
+    return tuple(dict.fromkeys(found))
+
+
+def tokenize_all(text: str) -> list[str]:
+    """Like ``tokenize`` but over the whole text (documents, not queries)."""
+    return _TOKEN.findall(fold(text))

@@ -1,0 +1,126 @@
+"""Browser tests: the console's keyboard flow and axe-core accessibility checks.
+
+Run with ``pytest -m browser``; skipped when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from cms.workflows.roles import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop; Django must allow ORM calls beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def officer_page(browser: Any, live_server: Any, listings: Any, settings: Any) -> Iterator[Any]:
+    from django.contrib.auth import get_user_model
+
+    settings.SMS_BACKEND = "cms.signposting.sms.LocmemSMSBackend"
+    user = get_user_model().objects.create_user("browser-officer", password="a long pass phrase")
+    user.groups.add(Group.objects.get(name=Role.CONTACT_OFFICER.value))
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", "browser-officer")
+    page.fill("input[name=password]", "a long pass phrase")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/**")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def listings(db: None) -> Any:
+    from tests.factories import OrganisationPageFactory, ServicePageFactory
+    from tests.resource_lists.conftest import index_for_search
+
+    org = OrganisationPageFactory(title="Poole Carers Network")
+    pages = [
+        ServicePageFactory(
+            parent=org, title="Carers Support Café", summary="Support for carers in Poole."
+        ),
+        ServicePageFactory(parent=org, title="Boscombe Lunch Club"),
+    ]
+    index_for_search([p.pk for p in pages])
+    return pages
+
+
+def axe_violations(page: Any) -> list[Any]:
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is not installed (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document)).violations")
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result]
+
+
+# One test function: a transactional test flushes the migration-made home page and
+# groups afterwards, so the whole journey runs against one live server session.
+def test_console_keyboard_journey_and_accessibility(officer_page: Any, gazetteer_store: Any):
+    from cms.signposting import sms
+
+    sms.outbox.clear()
+    page = officer_page
+    page.goto("/console/")
+    assert page.evaluate("document.activeElement.id") == "console-q"  # focus starts in the box
+    page.keyboard.type("carers support poole")
+    page.wait_for_selector(".console-result__link")
+    # After the query: ↓ (first result), a (add), s (send box), the number, Enter.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("a")
+    page.wait_for_selector("#picked-list li")
+    page.keyboard.press("s")
+    assert page.evaluate("document.activeElement.id") == "send-to"
+    page.keyboard.type("07700 900982")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('send-status').textContent.includes('Details sent')"
+    )
+    assert len(sms.outbox) == 1 and "Carers Support Café" in sms.outbox[0].body
+    assert page.input_value("#send-to") == ""  # the address is not left on the page
+
+    # Enter on a result opens its details beside the results.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#details-heading")
+    assert "Carers Support Café" in page.inner_text("#console-details")
+    assert axe_violations(page) == []
+
+    # Resource list pages.
+    page.goto("/lists/")
+    assert axe_violations(page) == []
+    page.fill("#id_title", "For Mrs B – 3 December")
+    page.click("text=Start list")
+    page.wait_for_selector("h1:has-text('For Mrs B')")
+    assert axe_violations(page) == []
