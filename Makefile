@@ -68,6 +68,7 @@ data: deps
 	$(MANAGE) build_gazetteer
 	$(MANAGE) load_areas
 	$(MANAGE) import_warm_spaces
+	$(MANAGE) rebuild_search_index
 	$(MANAGE) build_recommender
 	$(MANAGE) create_demo_users
 
@@ -86,11 +87,13 @@ test: deps $(STAMP)/system-test assets lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# Each browser module runs in its own process (see tests/browser/conftest.py).
 test-sqlite:
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --ignore=tests/browser
+	@for module in tests/browser/test_*.py; do echo "$$module"; $(PY) -m pytest -q $$module || exit 1; done
 
 test-postgres: services
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q --ignore=tests/browser
 
 lint: deps
 	$(VENV)/bin/ruff check .

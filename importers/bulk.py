@@ -1,4 +1,4 @@
-"""Create many ServicePages at once, writing exactly the rows Wagtail's own path writes.
+"""Create many pages at once, writing exactly the rows Wagtail's own path writes.
 
 Wagtail creates a page with ``add_child`` + ``save_revision`` + ``publish``: about
 a dozen queries and 35-50 ms a page. Here one batch costs a fixed number of bulk
@@ -185,7 +185,7 @@ class BulkPageCreator:
         if self.model is not ServicePage:
             return
         by_model: dict[type[Any], list[Any]] = defaultdict(list)
-        links = []
+        links: list[Any] = []
         through = ServicePage.taxonomy_terms.through
         for page in pages:
             for relation in PART_RELATIONS:
@@ -266,7 +266,7 @@ class BulkPageCreator:
     def _insert_references(self, pages: list[Any]) -> None:
         # New pages have no references yet, so this is create_or_update_for_object
         # without its per-page lookups of existing rows.
-        rows = []
+        rows: list[ReferenceIndex] = []
         for page in pages:
             references = set(ReferenceIndex._extract_references_from_object(page))
             rows.extend(

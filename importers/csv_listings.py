@@ -105,7 +105,11 @@ def parse_time(text: str) -> Any:
     match = _TIME_RE.match(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a time")
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    hour, minute, half = (
+        int(match.group(1)),
+        int(match.group(2) or 0),
+        (match.group(3) or "").lower(),
+    )
     if half == "pm" and hour < 12:
         hour += 12
     if half == "am" and hour == 12:
@@ -157,7 +161,9 @@ class CsvListingsMapper(Mapper):
             raise SkipRecord("no name")
         if not organisation:
             raise SkipRecord("no organisation")
-        warnings: list[str] = [] if raw.get("id") else ["no id: made one from organisation, name and postcode"]
+        warnings: list[str] = (
+            [] if raw.get("id") else ["no id: made one from organisation, name and postcode"]
+        )
         description = clean_text(raw.get("description"))
         cost_text = raw.get("cost", "")
         amount = parse_amount(cost_text.lstrip("£").strip()) if cost_text else None
@@ -222,7 +228,10 @@ class CsvListingsMapper(Mapper):
             return [], notes
         try:
             byday = parse_days(raw["days"])
-            opens, closes = parse_time(raw.get("opens_at", "")), parse_time(raw.get("closes_at", ""))
+            opens, closes = (
+                parse_time(raw.get("opens_at", "")),
+                parse_time(raw.get("closes_at", "")),
+            )
             if opens and closes and closes <= opens:
                 raise ValueError("closes before it opens")
         except ValueError as error:

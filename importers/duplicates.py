@@ -63,7 +63,12 @@ class DuplicateFinder:
         rows = ServiceLocation.objects.filter(
             latitude__isnull=False, longitude__isnull=False
         ).values_list(
-            "page__title", "page__path", "page__source", "page__external_id", "latitude", "longitude"
+            "page__title",
+            "page__path",
+            "page__source",
+            "page__external_id",
+            "latitude",
+            "longitude",
         )
         for title, path, source, external_id, lat, lon in rows:
             org_key = orgs.get(path[:-4], ("", path[:-4]))

@@ -85,7 +85,9 @@ class JsonRecordStream:
             except json.JSONDecodeError as error:
                 # Perhaps just cut off by the end of the buffer: read more and retry.
                 if len(self.buffer) - self.pos > MAX_RECORD_CHARS:
-                    raise self._error(f"a record is larger than {MAX_RECORD_CHARS} characters or malformed") from error
+                    raise self._error(
+                        f"a record is larger than {MAX_RECORD_CHARS} characters or malformed"
+                    ) from error
                 if self._fill():
                     continue
                 raise self._error(error.msg, error.pos) from error

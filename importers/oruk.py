@@ -72,6 +72,7 @@ def import_oruk(
             str(location),
             start_page=resume.get("page", 1),
             first_number=resume.get("page_first", 1),
+            skip_until=resume.get("done", 0),
             warnings=report.warnings,
         )
     else:

@@ -154,10 +154,12 @@ def read_url(
     *,
     start_page: int = 1,
     first_number: int = 1,
+    skip_until: int = 0,
     warnings: list[str] | None = None,
     limit: int = MAX_FEED_BYTES,
 ) -> Iterator[Item]:
-    """Every record of a (paged) feed, fetching full detail for summaries."""
+    """Every record of a (paged) feed, fetching full detail for summaries (except for
+    records numbered up to ``skip_until``, which a resumed run has already done)."""
     warnings = warnings if warnings is not None else []
     number = first_number - 1
     page = start_page
@@ -178,7 +180,7 @@ def read_url(
                         return
                 count += 1
                 number += 1
-                if is_summary(record) and record.get("id"):
+                if number > skip_until and is_summary(record) and record.get("id"):
                     record = _detail(url, record, warnings)
                 yield Item(number, record, page, page_first)
         except FeedFormatError as error:

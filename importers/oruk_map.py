@@ -78,7 +78,8 @@ class OrukMapper(Mapper):
         page: dict[str, Any] = {
             "title": title,
             "oruk_id": service_uuid,
-            "summary": one_line(raw.get("summary"), 300) or (make_summary(description) if v1 else ""),
+            "summary": one_line(raw.get("summary"), 300)
+            or (make_summary(description) if v1 else ""),
             "description": description,
             "status": self._status(raw.get("status"), warnings),
             "website": parts.valid_url(raw.get("url"), warnings, "website"),
@@ -190,7 +191,10 @@ class OrukMapper(Mapper):
 
     def _terms(self, raw: dict[str, Any], warnings: list[str]) -> list[int]:
         found: list[int] = []
-        terms = [a.get("taxonomy_term") or a.get("taxonomy_term_id") for a in parts.dicts(raw.get("attributes"))]
+        terms = [
+            a.get("taxonomy_term") or a.get("taxonomy_term_id")
+            for a in parts.dicts(raw.get("attributes"))
+        ]
         terms += [t.get("taxonomy") for t in parts.dicts(raw.get("service_taxonomys"))]
         for term in terms:
             if not term:

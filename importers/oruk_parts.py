@@ -41,7 +41,9 @@ def dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def valid_email(value: Any, warnings: list[str], what: str) -> str:
-    email = str(value or "").strip()
+    # Feeds carry invisible characters and full stops from pasted sentences.
+    email = "".join(ch for ch in str(value or "") if ch.isprintable()).strip().strip(".")
+    email = email.replace("\u200b", "").replace("\ufeff", "")
     if not email:
         return ""
     try:
@@ -99,7 +101,8 @@ def location(
     sal: dict[str, Any], gazetteer: Gazetteer | None, warnings: list[str]
 ) -> dict[str, Any] | None:
     """A service_at_location (or a bare v1 location) → ServiceLocation fields."""
-    loc = sal.get("location") if isinstance(sal.get("location"), dict) else sal
+    nested = sal.get("location")
+    loc: dict[str, Any] = nested if isinstance(nested, dict) else sal
     addresses = dicts(loc.get("addresses") or loc.get("physical_addresses"))
     postal = dicts(loc.get("postal_addresses"))
     address = (addresses or postal or [{}])[0]
@@ -206,9 +209,12 @@ def schedules(
         if opens and closes and closes <= opens:
             problem = problem or "closes before it opens"
         if problem:
-            text = description or " ".join(
-                str(entry.get(k) or "") for k in ("byday", "opens_at", "closes_at")
-            ).strip()
+            text = (
+                description
+                or " ".join(
+                    str(entry.get(k) or "") for k in ("byday", "opens_at", "closes_at")
+                ).strip()
+            )
             if text:
                 words.append(text)
             if freq or byday or opens:
@@ -304,7 +310,9 @@ def languages(record: dict[str, Any]) -> list[dict[str, Any]]:
     for entry in dicts(record.get("languages")):
         name = one_line(entry.get("name") or entry.get("language"), 100)
         if name:
-            found.append({**_uuid(entry.get("id")), "name": name, "code": one_line(entry.get("code"), 10)})
+            found.append(
+                {**_uuid(entry.get("id")), "name": name, "code": one_line(entry.get("code"), 10)}
+            )
     return found
 
 
@@ -332,7 +340,9 @@ def service_areas(
                 continue
             fields.update(kind="area", area_id=area)
         elif radius:
-            fields.update(kind="radius", latitude=radius[0], longitude=radius[1], radius_miles=radius[2])
+            fields.update(
+                kind="radius", latitude=radius[0], longitude=radius[1], radius_miles=radius[2]
+            )
         else:
             warnings.append(f"service area {name or '(unnamed)'!r} has no GSS code; left out")
             continue

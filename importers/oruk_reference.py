@@ -51,6 +51,8 @@ class ReferenceData:
         self.taxonomies = {str(t.oruk_id): t for t in Taxonomy.objects.all()}
         self.taxonomies.update({t.name.lower(): t for t in Taxonomy.objects.all()})
         self.areas = dict(Area.objects.values_list("gss_code", "pk"))
+        #: parent oruk_id → terms created before their parent turned up in the feed.
+        self.orphans: dict[str, list[int]] = {}
 
     def _remember(self, term: TaxonomyTerm) -> None:
         taxonomy = term.taxonomy.name.lower()
@@ -69,7 +71,8 @@ class ReferenceData:
         if term_uuid and str(term_uuid) in self.by_id:
             return self.by_id[str(term_uuid)], None
         name = str(data.get("name") or data.get("term") or "").strip()
-        detail = data.get("taxonomy_detail") if isinstance(data.get("taxonomy_detail"), dict) else {}
+        given = data.get("taxonomy_detail")
+        detail: dict[str, Any] = given if isinstance(given, dict) else {}
         taxonomy_name = str(
             detail.get("name") or data.get("taxonomy") or data.get("vocabulary") or ""
         ).strip()
@@ -106,6 +109,12 @@ class ReferenceData:
         self._keep_id(term, TaxonomyTerm, data.get("id"))
         term.save()
         self._remember(term)
+        parent_uuid = as_uuid(data.get("parent_id"))
+        if parent_uuid and parent_id is None:
+            self.orphans.setdefault(str(parent_uuid), []).append(term.pk)
+        # A child that arrived first is linked now its parent exists.
+        children = self.orphans.pop(str(term.oruk_id), [])
+        TaxonomyTerm.objects.filter(pk__in=children).update(parent=term)
         return term.pk
 
     def _taxonomy(self, detail: dict[str, Any], taxonomy_id: str, name: str) -> Taxonomy:

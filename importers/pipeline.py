@@ -142,7 +142,9 @@ def _prepare(
         if not external_id:
             raise SkipRecord("no id")
         if external_id in seen:
-            raise SkipRecord(f"duplicate id {external_id} (first on {report.unit} {seen[external_id]})")
+            raise SkipRecord(
+                f"duplicate id {external_id} (first on {report.unit} {seen[external_id]})"
+            )
         seen[external_id] = item.number
         record = mapper.prepare(item.number, item.raw)
     except SkipRecord as reason:

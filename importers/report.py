@@ -61,7 +61,9 @@ class ImportReport:
         self.warnings.append(f"{self.unit} {row_number}{title_part}: {message}")
 
     def duplicate(self, row_number: int, title: str, matches: list[str]) -> None:
-        self.duplicates.append(f"{self.unit} {row_number} '{title}' looks like {'; '.join(matches)}")
+        self.duplicates.append(
+            f"{self.unit} {row_number} '{title}' looks like {'; '.join(matches)}"
+        )
 
     def summary(self) -> str:
         """Counts, then every skipped row and every warning: a person must see them all."""

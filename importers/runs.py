@@ -99,8 +99,4 @@ def _dispatch(run: ImportRun, checkpoint: dict[str, Any], progress: Any, save: A
         )
     from .warm_spaces import import_warm_spaces
 
-    def row_progress(done: int, total: int) -> None:
-        progress(done, total)
-
-    common["progress"] = row_progress
     return import_warm_spaces(path, resume_after=resume_after, **common)

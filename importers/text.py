@@ -14,6 +14,8 @@ _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _PRICE_RE = re.compile(r"£\s?(\d{1,4}(?:\.\d{1,2})?)")
 _url_validator = URLValidator(schemes=["http", "https"])
+#: Block-level tags end a line; without this "<p>One.</p><p>Two.</p>" reads "One.Two.".
+_BLOCK_END_RE = re.compile(r"<\s*(?:br\s*/?|/\s*(?:p|div|li|h[1-6]|tr|ul|ol|table))\s*>", re.I)
 
 
 def clean_text(value: str | None) -> str:
@@ -23,7 +25,7 @@ def clean_text(value: str | None) -> str:
     ("&lt;script&gt;") only becomes a tag after decoding. Templates escape on
     output as well; this keeps stored text free of markup for feeds and search.
     """
-    text = value or ""
+    text = _BLOCK_END_RE.sub("\n", value or "")
     for _ in range(4):
         stripped = html.unescape(nh3.clean(text, tags=set()))
         if stripped == text:

@@ -260,6 +260,9 @@ class PageWriter:
             getattr(page, relation).set(
                 [model(**value, sort_order=order) for order, value in enumerate(values)]
             )
+        missing = set(record.term_ids) - self.terms.keys()
+        if missing:  # created by this import (an ORUK feed's own categories)
+            self.terms.update({t.pk: t for t in TaxonomyTerm.objects.filter(pk__in=missing)})
         page.taxonomy_terms.set([self.terms[pk] for pk in record.term_ids if pk in self.terms])
 
     # --- services, the bulk path -----------------------------------------------------
@@ -316,7 +319,9 @@ class PageWriter:
         if not specs:
             return
         wanted = {spec.fields.get("oruk_id") for spec in specs.values()} - {None}
-        taken = set(OrganisationPage.objects.filter(oruk_id__in=wanted).values_list("oruk_id", flat=True))
+        taken = set(
+            OrganisationPage.objects.filter(oruk_id__in=wanted).values_list("oruk_id", flat=True)
+        )
         creator = BulkPageCreator(OrganisationPage, publish=self.publish)
         orgs = []
         slugs_before = set(self.slugs.get(self.home.pk, set()))

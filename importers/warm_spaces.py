@@ -3,7 +3,9 @@
 One ``OrganisationPage`` per source directory (``source_title``), one
 ``ServicePage`` per row. Re-importing is an upsert keyed on (source, external_id);
 a row whose hash has not changed is not touched at all, so a second run is quick.
-Every row is written in its own transaction, so one bad row never stops the rest.
+Rows are written in batches through the shared pipeline (``pipeline.py``, ``upsert.py``,
+``bulk.py``): a batch that fails is retried row by row, each in its own transaction,
+so one bad row never stops the rest and nothing is left half-written.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Offline evaluation of the what-matters recommender on the real BH listings.
 
-    python recommender/evaluate.py [--csv PATH] [--show-labels N]
+    python recommender/evaluate.py [--csv PATH] [--show-labels N] [--audit-patterns]
 
 Runs without a database: each row of warm_spaces_bh.csv goes through the
 importer's own ``prepare_row`` and ``features.record_from_import`` (see

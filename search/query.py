@@ -46,6 +46,13 @@ STOPWORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[^\W_]+")
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+
+
+def valid_codes(codes: tuple[str, ...]) -> list[str]:
+    """Category codes that could exist (slugs). Anything else, e.g. a NUL byte from a
+    crafted URL, is dropped before it reaches a database that would reject it."""
+    return [code for code in codes if isinstance(code, str) and _CODE.fullmatch(code)]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from search.query import (
     SearchResults,
     matched_terms,
     parse_text,
+    valid_codes,
 )
 
 from . import base, db_store, fulltext, geocells
@@ -141,7 +142,8 @@ class DatabaseSearchBackend(SearchBackend):
                 qs = qs.annotate(text_rank=fulltext.sqlite_text_rank(parsed))
                 rows = list(qs.values_list(*fields, "text_rank", named=True))
             if location is not None:
-                geo = geo_for_ids(location, radius, [row.page_id for row in rows])
+                # Index range scans round the searcher beat thousands of id lookups.
+                geo = geo_candidates(location, radius)
         else:
             candidates: list[int] | None = None
             if location is not None:
@@ -278,12 +280,15 @@ def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
         if feature in FEATURE_COLUMNS:
             qs = qs.filter(**{FEATURE_COLUMNS[feature]: True})
     if filters.categories:
+        codes = valid_codes(filters.categories)
+        if not codes:
+            return qs.none()
         # Checked on each candidate row ("categories" holds codes with ancestors), not
         # as IN (SELECT ... IndexedCategory): a broad category has tens of thousands
         # of rows, and SQLite would drive the whole query from them.
         padded = Concat(Value(" "), F("categories"), Value(" "), output_field=CharField())
         either = Q()
-        for code in filters.categories:
+        for code in codes:
             either |= Q(_categories__contains=f" {code} ")
         qs = qs.annotate(_categories=padded).filter(either)
     day = base.local_now().weekday() if filters.open_now else filters.open_day
@@ -300,6 +305,7 @@ def geo_candidates(location: ResolvedLocation, radius: float) -> GeoMatch:
     lat, lon = location.lat, location.lon
     min_lat, max_lat, min_lon, max_lon = ranking.bounding_box(lat, lon, radius)
     match = GeoMatch()
+    # Covered by the (lat, lon, listing) index: no table lookups.
     venues = IndexedLocation.objects.filter(
         lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
     ).values_list("listing_id", "lat", "lon")
@@ -307,10 +313,10 @@ def geo_candidates(location: ResolvedLocation, radius: float) -> GeoMatch:
         miles = ranking.haversine_miles(lat, lon, vlat, vlon)
         if miles <= radius and miles < match.distances.get(listing_id, float("inf")):
             match.distances[listing_id] = miles
-    match.covering.update(
-        IndexedListing.objects.filter(is_national=True).values_list("page_id", flat=True)
-    )
-    codes = [code for code in location.area_codes if code != UK_CODE]
+    # National listings have a K02000001 coverage row, found with the other codes
+    # through the area_code index. (Filtering on the is_national boolean would not
+    # use its index on SQLite: Django writes it as a bare column, not "= 1".)
+    codes = sorted(location.area_codes | {UK_CODE})
     if codes:
         match.covering.update(
             IndexedCoverage.objects.filter(area_code__in=codes).values_list("listing_id", flat=True)
@@ -322,33 +328,6 @@ def geo_candidates(location: ResolvedLocation, radius: float) -> GeoMatch:
         if clat is None or clon is None or reach is None:
             continue
         if ranking.haversine_miles(lat, lon, clat, clon) <= reach:
-            match.covering.add(listing_id)
-    return match
-
-
-def geo_for_ids(location: ResolvedLocation, radius: float, ids: list[int]) -> GeoMatch:
-    """Exact distances and coverage for a short list of listings."""
-    match = GeoMatch()
-    if not ids:
-        return match
-    lat, lon = location.lat, location.lon
-    id_filter = fulltext.ids_expression(ids)
-    venues = IndexedLocation.objects.filter(listing_id__in=id_filter)
-    for listing_id, vlat, vlon in venues.values_list("listing_id", "lat", "lon"):
-        miles = ranking.haversine_miles(lat, lon, vlat, vlon)
-        if miles <= radius and miles < match.distances.get(listing_id, float("inf")):
-            match.distances[listing_id] = miles
-    coverages = IndexedCoverage.objects.filter(listing_id__in=id_filter).values_list(
-        "listing_id", "area_code", "lat", "lon", "radius_miles"
-    )
-    for listing_id, code, clat, clon, reach in coverages:
-        if code:
-            covered = code in location.area_codes
-        elif clat is None or clon is None or reach is None:
-            covered = False
-        else:
-            covered = ranking.haversine_miles(lat, lon, clat, clon) <= reach
-        if covered:
             match.covering.add(listing_id)
     return match
 

@@ -20,7 +20,13 @@ from typing import Any
 
 from search import ranking
 from search.gazetteer.types import UK_CODE, ResolvedLocation
-from search.query import ATTENDANCE_MODES, MAX_QUERY_CHARS, SearchFilters, SearchQuery
+from search.query import (
+    ATTENDANCE_MODES,
+    MAX_QUERY_CHARS,
+    SearchFilters,
+    SearchQuery,
+    valid_codes,
+)
 
 from .es_mapping import SEARCH_FIELDS
 
@@ -119,7 +125,7 @@ def filter_clauses(filters: SearchFilters, now: dt.datetime) -> list[dict[str, A
     for feature in filters.accessibility:
         clauses.append({"term": {"accessibility": feature}})
     if filters.categories:
-        clauses.append({"terms": {"category_codes": list(filters.categories)}})
+        clauses.append({"terms": {"category_codes": valid_codes(filters.categories)}})
     slot: list[dict[str, Any]] = []
     if filters.open_now:
         today = now.date()

@@ -42,9 +42,15 @@ def record(external_id: str, **page: Any) -> ServiceRecord:
         },
         parts={
             "locations": [
-                {"name": "Hall", "address_1": "1 High St", "postcode": "BH1 1AA",
-                 "latitude": 50.72, "longitude": -1.86, "wheelchair_accessible": True}
-            ],  # fmt: skip
+                {
+                    "name": "Hall",
+                    "address_1": "1 High St",
+                    "postcode": "BH1 1AA",
+                    "latitude": 50.72,
+                    "longitude": -1.86,
+                    "wheelchair_accessible": True,
+                }
+            ],
             "schedules": [
                 {"freq": "WEEKLY", "byday": "TU", "opens_at": dt.time(12), "closes_at": dt.time(14)}
             ],
@@ -82,7 +88,11 @@ def content(revision: Revision) -> dict[str, Any]:
             return [scrub(v) for v in value]
         return value
 
-    return scrub(revision.content)
+    data = scrub(revision.content)
+    # A many-to-many is a set: its list order follows the database's collation of
+    # TaxonomyTerm.Meta.ordering (NULLs first on SQLite, last on PostgreSQL).
+    data["taxonomy_terms"] = sorted(data["taxonomy_terms"])
+    return data
 
 
 @pytest.mark.django_db

@@ -14,7 +14,9 @@ class ImportCommand(BaseCommand):
     kind = ""
 
     def add_common_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report; write nothing."
+        )
         parser.add_argument(
             "--unpublished",
             action="store_true",
@@ -35,9 +37,10 @@ class ImportCommand(BaseCommand):
                 self.stdout.write(f"{run.pk:5d} {run.created_at:%Y-%m-%d %H:%M} {run}")
             return
         if options["resume"]:
-            run = ImportRun.objects.filter(pk=options["resume"], kind=self.kind).first()
-            if run is None:
+            found = ImportRun.objects.filter(pk=options["resume"], kind=self.kind).first()
+            if found is None:
                 raise CommandError(f"No {self.kind} import run {options['resume']}.")
+            run = found
             resume = True
         else:
             run = ImportRun.objects.create(

@@ -1,8 +1,8 @@
 """manage.py import_oruk URL_OR_FILE: import an Open Referral UK feed (v1 or 3.0).
 
-    manage.py import_oruk ../shared/data/oruk/north_lincolnshire_v1.json --dry-run
-    manage.py import_oruk https://example.org/api/services --unpublished
-    manage.py import_oruk --resume 12          # carry on run 12 from its checkpoint
+manage.py import_oruk ../shared/data/oruk/north_lincolnshire_v1.json --dry-run
+manage.py import_oruk https://example.org/api/services --unpublished
+manage.py import_oruk --resume 12          # carry on run 12 from its checkpoint
 """
 
 from __future__ import annotations

@@ -1,0 +1,193 @@
+"""The "Import listings" admin page: upload a file or give a feed address, then watch.
+
+Only council admins and moderators (and superusers) may use it. The import runs as
+a Celery task (inline when Celery is eager, the default); the run page reloads
+itself every few seconds (a meta refresh, no JavaScript) while the run is active
+and shows the report when it ends.
+
+Uploads are capped at ``MAX_UPLOAD_BYTES``: a larger upload is stopped by an upload
+handler as soon as it passes the cap (before it is all received) and refused with
+a clear message. Django's DATA_UPLOAD_MAX_MEMORY_SIZE and
+FILE_UPLOAD_MAX_MEMORY_SIZE need no change: files are streamed to a temporary file,
+and the form fields are tiny.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_valid_filename
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from cms.resource_lists.access import is_council_manager
+
+from .models import ImportKind, ImportRun, ImportStatus
+from .tasks import run_import_task
+
+#: Largest feed or CSV the admin accepts (a 50 MB feed fits).
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+TOO_LARGE = (
+    f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB, so it was not uploaded."
+)
+REFRESH_SECONDS = 3
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops an upload as soon as it passes the cap, instead of receiving it all."""
+
+    def __init__(self, request: HttpRequest | None = None, limit: int = MAX_UPLOAD_BYTES) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            if self.request is not None:
+                self.request.upload_too_large = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="What is it?", choices=ImportKind.choices)
+    upload = forms.FileField(label="Upload a file", required=False)
+    url = forms.URLField(
+        label="Or a feed address (ORUK only)", required=False, assume_scheme="https"
+    )
+    mode = forms.ChoiceField(
+        label="What should happen?",
+        choices=[
+            ("dry_run", "Dry run: check and report, change nothing"),
+            ("draft", "Import, leaving new listings unpublished for review"),
+            ("publish", "Import and publish"),
+        ],
+        initial="dry_run",
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload, url = data.get("upload"), data.get("url")
+        if bool(upload) == bool(url):
+            raise forms.ValidationError("Upload a file or give a feed address (one of them).")
+        if url and data.get("kind") != ImportKind.ORUK:
+            raise forms.ValidationError("Only ORUK feeds can be fetched from an address.")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
+        return data
+
+
+def _check(request: HttpRequest) -> None:
+    if not is_council_manager(request.user):
+        raise PermissionDenied
+
+
+@csrf_exempt
+def index(request: HttpRequest) -> HttpResponse:
+    # Upload handlers must be set before anything reads the body, and the CSRF check
+    # reads it: hence csrf_exempt here and csrf_protect just below (Django's recipe).
+    request.upload_handlers = [SizeLimitHandler(request), *request.upload_handlers]  # type: ignore[misc]
+    return _index(request)
+
+
+@csrf_protect
+def _index(request: HttpRequest) -> HttpResponse:
+    _check(request)
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.add_error("upload", TOO_LARGE)
+        elif form.is_valid():
+            run = _create_run(request, form.cleaned_data)
+            transaction.on_commit(lambda: run_import_task.delay(run.pk))
+            return redirect("importers_run", run.pk)
+    context = {
+        "form": form,
+        "runs": ImportRun.objects.all()[:20],
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "header_title": "Import listings",
+        "page_title": "Import listings",
+        "header_icon": "download",
+    }
+    return render(request, "importers/index.html", context)
+
+
+def _create_run(request: HttpRequest, data: dict[str, Any]) -> ImportRun:
+    fields: dict[str, Any] = {
+        "kind": data["kind"],
+        "dry_run": data["mode"] == "dry_run",
+        "publish": data["mode"] == "publish",
+        "created_by": request.user if request.user.is_authenticated else None,
+    }
+    upload = data.get("upload")
+    if upload:
+        # A folder per upload keeps the file's own name (it labels the report).
+        folder = Path(settings.VAR_DIR) / "imports" / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True)
+        name = get_valid_filename(Path(upload.name).name)[-100:] or "upload"
+        path = folder / name
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        fields.update(file_path=str(path), file_name=upload.name[:255])
+    else:
+        fields["url"] = data["url"]
+    return ImportRun.objects.create(**fields)
+
+
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    _check(request)
+    run = get_object_or_404(ImportRun, pk=run_id)
+    context = {
+        "run": run,
+        "refresh": REFRESH_SECONDS if run.is_active else None,
+        "can_resume": run.status in (ImportStatus.STOPPED, ImportStatus.FAILED)
+        and bool(run.checkpoint),
+        "header_title": f"Import run {run.pk}",
+        "page_title": f"Import run {run.pk}",
+        "header_icon": "download",
+    }
+    return render(request, "importers/run.html", context)
+
+
+@require_POST
+def run_action(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Resume a stopped run, or do for real what a dry run checked."""
+    _check(request)
+    run = get_object_or_404(ImportRun, pk=run_id)
+    action = request.POST.get("action")
+    if action == "resume" and run.status in (ImportStatus.STOPPED, ImportStatus.FAILED):
+        target, resume = run, True
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.PENDING)
+    elif action in ("draft", "publish") and run.dry_run and not run.is_active:
+        target = ImportRun.objects.create(
+            kind=run.kind,
+            url=run.url,
+            file_path=run.file_path,
+            file_name=run.file_name,
+            source=run.source,
+            dry_run=False,
+            publish=action == "publish",
+            created_by=request.user if request.user.is_authenticated else None,
+        )
+        resume = False
+    else:
+        return redirect("importers_run", run.pk)
+    transaction.on_commit(lambda: run_import_task.delay(target.pk, resume))
+    return redirect("importers_run", target.pk)
