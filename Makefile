@@ -82,7 +82,7 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 
-test: deps $(STAMP)/system-test assets lint
+test: deps $(STAMP)/system-test assets lint services
 	$(MANAGE) build_gazetteer
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres

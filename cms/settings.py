@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -186,6 +187,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# Nightly upkeep for `celery -A cms beat`: a full reindex compacts the search index and
+# picks up category synonym edits; the recommender's artefacts are rebuilt to match.
+CELERY_BEAT_SCHEDULE = {
+    "rebuild-search-index-nightly": {
+        "task": "search.rebuild_listing_index",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "rebuild-recommender-nightly": {
+        "task": "recommender.tasks.rebuild_recommender",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
 
 # --- Search ----------------------------------------------------------------
 DIRECTORY_SEARCH_BACKEND = env("DIRECTORY_SEARCH_BACKEND", default="database")
