@@ -27,6 +27,7 @@ own search index.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -46,6 +48,8 @@ from .records import PART_RELATIONS, ServiceRecord
 
 if TYPE_CHECKING:
     from .upsert import PageWriter
+
+logger = logging.getLogger(__name__)
 
 #: Fields Wagtail itself manages; never validated from import data.
 TREE_FIELDS = [
@@ -248,19 +252,22 @@ class BulkPageCreator:
         # As add_child logs the creation (no revision) and publish(log_action=True)
         # the publishing (with its revision).
         actions = ["wagtail.create", "wagtail.publish"] if self.publish else ["wagtail.create"]
-        PageLogEntry.objects.bulk_create(
-            PageLogEntry(
-                content_type=self.content_type,
-                label=page.get_admin_display_title(),
-                action=action,
-                timestamp=now,
-                data={},
-                revision=revision if action == "wagtail.publish" else None,
-                content_changed=True,
-                page_id=page.pk,
-            )
-            for page, revision in zip(pages, revisions, strict=True)
-            for action in actions
+        insert_rows(
+            PageLogEntry,
+            [
+                PageLogEntry(
+                    content_type=self.content_type,
+                    label=page.get_admin_display_title(),
+                    action=action,
+                    timestamp=now,
+                    data={},
+                    revision=revision if action == "wagtail.publish" else None,
+                    content_changed=True,
+                    page_id=page.pk,
+                )
+                for page, revision in zip(pages, revisions, strict=True)
+                for action in actions
+            ],
         )
 
     def _insert_references(self, pages: list[Any]) -> None:
@@ -282,29 +289,113 @@ class BulkPageCreator:
                 )
                 for to_content_type_id, to_object_id, model_path, content_path in references
             )
-        ReferenceIndex.objects.bulk_create(rows, ignore_conflicts=True)
+        insert_rows(ReferenceIndex, rows, ignore_conflicts=True)
+
+
+#: Pages per listing-index write when the documents are built from memory.
+INDEX_CHUNK = 1000
 
 
 def index_pages(
-    page_ids: Iterable[int], organisation_ids: Iterable[int], wagtail_backends: Iterable[Any]
+    page_ids: Iterable[int],
+    organisation_ids: Iterable[int],
+    wagtail_backends: Iterable[Any],
+    pages: Iterable[ServicePage] = (),
+    *,
+    notify: bool = True,
 ) -> None:
-    """What ``page_published`` receivers and Wagtail's post_save indexing do, in bulk."""
+    """What ``page_published`` receivers and Wagtail's post_save indexing do, in bulk.
+
+    ``pages``: the created pages as still held in memory (with their inline parts and
+    terms). Their listing documents are then built from them, a batch at a time, and
+    written with the backend's bulk ``index_documents``, rather than every page
+    being read back from the database by the ``update_listing_index`` task.
+    ``notify=False`` leaves telling the recommender to the caller (once per import).
+    """
     from recommender.signals import listing_changed
     from search import tasks as search_tasks
 
     ids = sorted(set(page_ids))
-    pages = list(ServicePage.objects.filter(pk__in=ids))
+    held = {page.pk: page for page in pages if page.pk is not None}
+    # The pages still in memory are as written (title, summary, description are what
+    # Wagtail's index reads); only the others are read back.
+    read = {
+        page.pk: page
+        for page in ServicePage.objects.filter(pk__in=[i for i in ids if i not in held])
+    }
+    loaded = [held[pk] if pk in held else read[pk] for pk in ids if pk in held or pk in read]
     orgs = list(OrganisationPage.objects.filter(pk__in=set(organisation_ids)))
     for backend in wagtail_backends:
-        backend.add_bulk(ServicePage, pages)
+        backend.add_bulk(ServicePage, loaded)
         if orgs:
             backend.add_bulk(OrganisationPage, orgs)
-    live = [page.pk for page in pages if page.live]
-    if live:
+    live = [page.pk for page in loaded if page.live]
+    if not live:
+        return
+    wanted = set(live)
+    in_memory = {pk: page for pk, page in held.items() if pk in wanted}
+    rest = [pk for pk in live if pk not in in_memory]
+    if in_memory:
+        rest.extend(_write_listing_documents(list(in_memory.values())))
+    if rest:
         transaction.on_commit(
-            lambda: search_tasks.enqueue(search_tasks.update_listing_index, live), robust=True
+            lambda: search_tasks.enqueue(search_tasks.update_listing_index, rest), robust=True
         )
+    if notify:
         listing_changed(sender=ServicePage)
+
+
+def _write_listing_documents(pages: list[ServicePage]) -> list[int]:
+    """Index these in-memory pages directly; returns the ids left for the task."""
+    from search.backends import get_search_backend
+    from search.documents import documents_for_pages
+
+    backend = get_search_backend()
+    write = getattr(backend, "index_documents", None)
+    if write is None:
+        return [page.pk for page in pages]
+    left: list[int] = []
+    terms = None
+    for start in range(0, len(pages), INDEX_CHUNK):
+        chunk = pages[start : start + INDEX_CHUNK]
+        try:
+            if terms is None:
+                from directory.models import TaxonomyTerm
+
+                terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
+            documents = documents_for_pages(chunk, terms)
+            with transaction.atomic():
+                write(list(documents.values()))
+        except Exception:
+            # The pages are committed; leave their indexing to the task (which logs
+            # and carries on if search is unreachable), as a normal publish would.
+            logger.exception("Indexing %d imported listing(s) failed; queued instead.", len(chunk))
+            left.extend(page.pk for page in chunk)
+    return left
+
+
+def insert_rows(model: type[Any], objs: list[Any], *, ignore_conflicts: bool = False) -> None:
+    """``bulk_create`` for rows whose new ids nobody needs: one prepared INSERT run
+    with ``executemany``, values prepared exactly as ``Model.save`` prepares them."""
+    if not objs:
+        return
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not (f.primary_key and f.db_returning)]
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    ops = connection.ops
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        ops.insert_statement(on_conflict=on_conflict),
+        ops.quote_name(opts.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or "",
+    )
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql.rstrip(), rows)
 
 
 def _describe(error: ValidationError) -> str:

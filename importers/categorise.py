@@ -30,7 +30,11 @@ IGNORED_PHRASES = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents, so 'Café' and 'cafe' are the same word."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # NFKD leaves ASCII alone: skip the per-character pass
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
@@ -52,12 +56,30 @@ def phrase_pattern(phrase: str) -> str | None:
     return r"\b" + r"[^a-z0-9]+".join([*head, last]) + r"\b"
 
 
+def phrase_stem(phrase: str) -> str | None:
+    """Literal text any match of ``phrase_pattern(phrase)`` contains: its first word
+    (or, for a one-word phrase, the word without the suffix the pattern varies)."""
+    words = re.findall(r"[a-z0-9']+", fold(phrase))
+    if not words:
+        return None
+    if len(words) > 1:
+        return words[0]
+    word = words[0]
+    if word.endswith("ies"):
+        return word[:-3]
+    if word.endswith(("y", "s")) and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 @dataclass(frozen=True)
 class _Term:
     pk: int
     code: str
     parent_code: str | None
     pattern: re.Pattern[str] | None
+    #: A match implies one of these substrings is in the text: a cheap pre-check.
+    stems: tuple[str, ...] = ()
 
 
 class Categoriser:
@@ -68,15 +90,17 @@ class Categoriser:
         self._terms: list[_Term] = []
         for pk, code, name, synonyms, parent_code in terms:
             phrases = [name, *synonyms.splitlines()]
-            patterns = [
-                pattern
+            kept = [
+                phrase
                 for phrase in phrases
                 if phrase.strip() and fold(phrase.strip()) not in IGNORED_PHRASES
-                for pattern in [phrase_pattern(phrase)]
-                if pattern
             ]
+            patterns = [
+                pattern for phrase in kept for pattern in [phrase_pattern(phrase)] if pattern
+            ]
+            stems = tuple(dict.fromkeys(s for phrase in kept for s in [phrase_stem(phrase)] if s))
             compiled = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-            self._terms.append(_Term(pk, code, parent_code, compiled))
+            self._terms.append(_Term(pk, code, parent_code, compiled, stems))
         self._by_code = {term.code: term for term in self._terms}
 
     @classmethod
@@ -91,7 +115,13 @@ class Categoriser:
     def codes_for(self, *texts: str, always: Iterable[str] = ()) -> list[str]:
         """Sorted term codes matching the texts, plus ``always`` (if those terms exist)."""
         text = fold(" ".join(t for t in texts if t))
-        matched = {t.code for t in self._terms if t.pattern is not None and t.pattern.search(text)}
+        matched = {
+            t.code
+            for t in self._terms
+            if t.pattern is not None
+            and any(stem in text for stem in t.stems)
+            and t.pattern.search(text)
+        }
         matched.update(code for code in always if code in self._by_code)
         parents_of_matches = {self._by_code[code].parent_code for code in matched}
         return sorted(code for code in matched if code not in parents_of_matches)

@@ -13,6 +13,8 @@ from django.core.validators import URLValidator
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _PRICE_RE = re.compile(r"£\s?(\d{1,4}(?:\.\d{1,2})?)")
+#: Text without these is left as it is by the tag stripping in ``clean_text``.
+_MARKUP_RE = re.compile(r"[<>&\r\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _url_validator = URLValidator(schemes=["http", "https"])
 #: Block-level tags end a line; without this "<p>One.</p><p>Two.</p>" reads "One.Two.".
 _BLOCK_END_RE = re.compile(r"<\s*(?:br\s*/?|/\s*(?:p|div|li|h[1-6]|tr|ul|ol|table))\s*>", re.I)
@@ -25,7 +27,11 @@ def clean_text(value: str | None) -> str:
     ("&lt;script&gt;") only becomes a tag after decoding. Templates escape on
     output as well; this keeps stored text free of markup for feeds and search.
     """
-    text = _BLOCK_END_RE.sub("\n", value or "")
+    text = value or ""
+    if _MARKUP_RE.search(text) is None:
+        # No tag, entity or character the HTML parser would rewrite: nothing to strip.
+        return _tidy_lines(text)
+    text = _BLOCK_END_RE.sub("\n", text)
     for _ in range(4):
         stripped = html.unescape(nh3.clean(text, tags=set()))
         if stripped == text:
@@ -34,6 +40,10 @@ def clean_text(value: str | None) -> str:
     else:
         # Still changing after four rounds (entities nested deeper): drop anything tag-like.
         text = re.sub(r"<[^>]*>?", "", text)
+    return _tidy_lines(text)
+
+
+def _tidy_lines(text: str) -> str:
     lines = (_SPACES_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

@@ -8,8 +8,9 @@ each in its own transaction, so one bad record never stops or half-writes the re
 Changed services are updated through the normal path (new revision, published or
 left as a draft).
 
-Search (the listing index and Wagtail's own), the reference index and the
-recommender are updated once in ``finish()`` rather than per page.
+Search (the listing index and Wagtail's own) is updated once per bulk batch, from the
+pages just written; the reference index (normal path) and the recommender once in
+``finish()``; never per page.
 """
 
 from __future__ import annotations
@@ -140,10 +141,14 @@ class PageWriter:
         with transaction.atomic():
             for page in ServicePage.objects.filter(pk__in=normal):
                 ReferenceIndex.create_or_update_for_object(page)
-        if self.bulk_created or self.bulk_orgs:
-            index_pages(
-                self.bulk_created, self.bulk_orgs, get_search_backends(with_auto_update=True)
-            )
+        backends = get_search_backends(with_auto_update=True)
+        if self.bulk_orgs:
+            index_pages([], self.bulk_orgs, backends)
+        if self.bulk_created and self.publish:
+            # Once for the whole import (each batch's pages were indexed as it was written).
+            from recommender.signals import listing_changed
+
+            listing_changed(sender=ServicePage)
 
     # --- organisations -----------------------------------------------------------
 
@@ -302,6 +307,20 @@ class PageWriter:
             self.existing[record.external_id] = (page.pk, record.row_hash)
             self.touched.append(page.pk)
             self.bulk_created.append(page.pk)
+        # Index the batch now, from the pages in memory, rather than holding thousands
+        # of pages until finish(). The batch is committed (or inside the caller's
+        # transaction, with which the index rows then commit or roll back).
+        from .bulk import index_pages
+
+        created = [page for page in pages if page is not None]
+        if created:
+            index_pages(
+                [page.pk for page in created],
+                [],
+                get_search_backends(with_auto_update=True),
+                created,
+                notify=False,
+            )
 
     def _bulk_create_organisations(self, records: list[ServiceRecord]) -> None:
         """Create the batch's new organisations in one go (published if asked).

@@ -10,9 +10,12 @@ from the live database rows, so an unpublished draft revision is never indexed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from wagtail.models import Site
 
 from directory.models import OrganisationPage, ServicePage, ServiceStatus, TaxonomyTerm
 from directory.models.area import UNITED_KINGDOM_GSS
@@ -184,13 +187,52 @@ def build_documents(page_ids: Iterable[int]) -> dict[int, ListingDocument]:
         .prefetch_related("locations", "schedules", "service_areas__area", "taxonomy_terms")
     )
     orgs = _live_org_paths(page.path for page in pages)
-    terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
+    return _documents(pages, orgs, _all_terms())
+
+
+def documents_for_pages(
+    pages: Iterable[ServicePage], terms: dict[int, TaxonomyTerm] | None = None
+) -> dict[int, ListingDocument]:
+    """Documents for pages already in memory (with their inline parts and terms, e.g.
+    just written by a bulk import), as ``build_documents`` would make them from the
+    database. Which of them may be indexed is still checked in the database, in two
+    queries for the whole batch; absent ids must not be indexed."""
+    by_id = {page.pk: page for page in pages if page.pk is not None}
+    if not by_id:
+        return {}
+    rows = indexable_pages().filter(pk__in=list(by_id)).values_list("pk", "path")
+    indexable = [by_id[pk] for pk, path in rows if path == by_id[pk].path]
+    orgs = _live_org_paths(page.path for page in indexable)
+    # The order the database would list each page's terms in (TaxonomyTerm.Meta).
+    rank = {pk: n for n, pk in enumerate(TaxonomyTerm.objects.values_list("pk", flat=True))}
+    return _documents(indexable, orgs, terms if terms is not None else _all_terms(), term_rank=rank)
+
+
+def _all_terms() -> dict[int, TaxonomyTerm]:
+    return {term.pk: term for term in TaxonomyTerm.objects.all()}
+
+
+def _documents(
+    pages: list[ServicePage],
+    orgs: dict[str, str],
+    terms: dict[int, TaxonomyTerm],
+    term_rank: dict[int, int] | None = None,
+) -> dict[int, ListingDocument]:
+    # One lookup of the sites for the whole batch instead of one cache read a page.
+    site_root_paths = Site.get_site_root_paths() if pages else []
+    urls = _SiblingUrls([srp.root_path for srp in site_root_paths])
     documents = {}
     for page in pages:
         organisation = orgs.get(page.path[: -ServicePage.steplen])
         if organisation is None:
             continue  # the organisation is unpublished: its services are not public
-        documents[page.pk] = document_for(page, organisation, terms)
+        page._wagtail_cached_site_root_paths = site_root_paths  # type: ignore[attr-defined]
+        page_terms = None
+        if term_rank is not None:
+            page_terms = sorted(
+                page.taxonomy_terms.all(), key=lambda t: term_rank.get(t.pk, len(term_rank))
+            )
+        documents[page.pk] = document_for(page, organisation, terms, page_terms, urls.url(page))
     return documents
 
 
@@ -201,13 +243,54 @@ def iter_documents(batch_size: int = 200) -> Iterator[tuple[int, dict[int, Listi
         yield len(ids), build_documents(ids[start : start + batch_size])
 
 
+_PLAIN_SLUG_RE = re.compile(r"[-A-Za-z0-9_]+")
+
+
+class _SiblingUrls:
+    """``page.get_url()`` for many pages, resolving each parent's URL only once.
+
+    Under one parent, a page whose slug needs no escaping has its parent's URL plus
+    ``slug/`` (what Wagtail's ``reverse`` of the url_path gives), unless a site is
+    rooted below that parent; anything else is asked of ``get_url()`` itself.
+    """
+
+    def __init__(self, root_paths: list[str]) -> None:
+        self.root_paths = root_paths
+        self.prefixes: dict[str, str | None] = {}
+
+    def url(self, page: Any) -> str | None:
+        slug, url_path = page.slug, page.url_path
+        parent_path = url_path[: -len(slug) - 1]
+        plain = url_path == f"{parent_path}{slug}/" and _PLAIN_SLUG_RE.fullmatch(slug)
+        if not plain or any(
+            len(root) > len(parent_path) and root.startswith(parent_path)
+            for root in self.root_paths
+        ):
+            return page.get_url()
+        if parent_path not in self.prefixes:
+            url = page.get_url()
+            suffix = f"{slug}/"
+            self.prefixes[parent_path] = (
+                url[: -len(suffix)] if url and url.endswith(suffix) else None
+            )
+            return url
+        prefix = self.prefixes[parent_path]
+        return page.get_url() if prefix is None else f"{prefix}{slug}/"
+
+
 def document_for(
-    page: ServicePage, organisation: str, terms: dict[int, TaxonomyTerm]
+    page: ServicePage,
+    organisation: str,
+    terms: dict[int, TaxonomyTerm],
+    page_terms: Iterable[TaxonomyTerm] | None = None,
+    url: str | None = None,
 ) -> ListingDocument:
+    """``page_terms``: the page's terms, when not ``page.taxonomy_terms.all()``;
+    ``url``: ``page.get_url()``, when already known."""
     codes: list[str] = []
     names: list[str] = []
     synonyms: list[str] = []
-    for term in page.taxonomy_terms.all():
+    for term in page.taxonomy_terms.all() if page_terms is None else page_terms:
         synonyms.extend(_synonym_lines(term.synonyms))
         node: TaxonomyTerm | None = terms.get(term.pk, term)
         seen = 0
@@ -253,7 +336,7 @@ def document_for(
         summary=page.summary,
         description=page.description,
         organisation=organisation,
-        url=page.get_url() or page.url_path,
+        url=url or page.get_url() or page.url_path,
         category_codes=tuple(dict.fromkeys(codes)),
         category_names=tuple(dict.fromkeys(names)),
         synonyms=tuple(dict.fromkeys(synonyms)),

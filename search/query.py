@@ -13,6 +13,7 @@ reach FTS5, ``to_tsquery`` or Elasticsearch as operators.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -246,6 +247,7 @@ def _fts5_alternative(alternative: Phrase) -> str | None:
     return f"NEAR({quoted}, {len(alternative) - len(words)})"
 
 
+@functools.lru_cache(maxsize=65536)
 def rough_stem(word: str) -> str:
     """A deliberately crude stem, only for explaining matches ("clubs" ~ "club")."""
     for suffix in ("ing", "ers", "ies", "es", "ed", "er", "ly", "s"):

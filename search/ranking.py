@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 W_TEXT = 0.6
 W_GEO = 0.3
@@ -91,6 +92,22 @@ def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances_from(lat: float, lon: float) -> Callable[[float, float], float]:
+    """``haversine_miles(lat, lon, ·, ·)`` with the origin's terms worked out once: the
+    same arithmetic in the same order, so exactly the same results, for hot loops."""
+    p1 = math.radians(lat)
+    cos_p1 = math.cos(p1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    diameter = 2 * EARTH_RADIUS_MILES
+
+    def miles(lat2: float, lon2: float) -> float:
+        p2 = radians(lat2)
+        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(lon2 - lon) / 2) ** 2
+        return diameter * asin(min(1.0, sqrt(a)))
+
+    return miles
 
 
 def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:

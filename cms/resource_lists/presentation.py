@@ -43,6 +43,7 @@ class Entry:
     locations: list[Any] = field(default_factory=list)
     contacts: list[Any] = field(default_factory=list)
     last_checked: dt.date | None = None
+    lines: list[tuple[str, str]] = field(default_factory=list)  # set for the print view/PDF
 
     @property
     def available(self) -> bool:
@@ -162,6 +163,61 @@ def build_entries(
         )
         for position, item in enumerate(data.items, start=1)
     ]
+
+
+def contact_text(entry: Entry) -> str:
+    """Every way to get in touch, on one line."""
+    from directory.templatetags.directory_tags import display_url
+
+    parts = []
+    for contact in entry.contacts:
+        reach = " ".join(
+            bit
+            for bit in (
+                contact.phone,
+                f"ext. {contact.phone_extension}" if contact.phone_extension else "",
+                contact.email,
+            )
+            if bit
+        )
+        parts.append(
+            f"{contact.name}: {reach}" if contact.name and reach else contact.name or reach
+        )
+    text = "; ".join(part for part in parts if part)
+    page = entry.page
+    extras = [page.email, display_url(page.website)] if page is not None else []
+    return " ".join(bit for bit in (text, *extras) if bit)
+
+
+def document_lines(entry: Entry, plain: bool = False) -> list[tuple[str, str]]:
+    """(label, text) lines for one available listing in the print view and PDF.
+
+    The document shows them in one block with ``white-space: pre-line``: a handful of
+    boxes per listing rather than a dozen keeps a 200-item PDF within seconds.
+    """
+    from directory.templatetags.directory_tags import miles
+
+    ask = "Contact them to ask"
+    lines: list[tuple[str, str]] = []
+    if entry.organisation:
+        lines.append(("", f"Run by {entry.organisation}"))
+    if entry.page is not None and entry.page.summary:
+        lines.append(("What", entry.page.summary))
+    lines.append(("When", "; ".join(entry.schedule_lines) or ask))
+    where = "; ".join(
+        "Online" if loc.location_type == "virtual" else loc.one_line_address
+        for loc in entry.locations
+    )
+    if entry.distance_miles is not None:
+        where = f"{where or ask} – {miles(entry.distance_miles)} away"
+    lines.append(("Where", where or ask))
+    lines.append(("Cost", "; ".join(entry.cost_lines) or ask))
+    lines.append(("Contact", contact_text(entry) or ask))
+    checked = entry.last_checked
+    lines.append(("", f"Last checked {checked:%-d %B %Y}" if checked else "Not yet checked"))
+    if plain and entry.url:
+        lines.append(("", entry.url))
+    return lines
 
 
 def plain_text(data: ListData, entries: list[Entry]) -> str:

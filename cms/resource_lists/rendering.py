@@ -11,10 +11,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cms.home.models import SiteBranding
 
-from .presentation import Entry, base_url, build_entries, plain_text
+from .presentation import Entry, base_url, build_entries, document_lines, plain_text
 from .stores import ListData
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,12 @@ def logo_source(branding: Any, for_pdf: bool) -> str:
         return ""
 
 
+def css_string(value: str) -> str:
+    """``value`` as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '\\"<>&\n\r' else char for char in str(value))
+    return mark_safe(f'"{escaped}"')  # noqa: S308  # every special character is escaped
+
+
 def document_context(
     data: ListData,
     request: HttpRequest | None,
@@ -55,6 +62,8 @@ def document_context(
     branding = branding_for(request)
     if entries is None:
         entries = build_entries(data, request, with_qr=not plain)
+    for entry in entries:
+        entry.lines = document_lines(entry, plain) if entry.available else []
     return {
         "data": data,
         "entries": entries,
@@ -65,6 +74,9 @@ def document_context(
         "for_pdf": for_pdf,
         "printed_on": timezone.localdate(),
         "site_url": base_url(request),
+        # The council's name as a literal in the page footer: string-set/string() costs
+        # WeasyPrint a few milliseconds a page.
+        "footer_council": css_string(branding.council_name or ""),
     }
 
 

@@ -11,6 +11,8 @@ import re
 import time
 from collections.abc import Iterable
 
+from search.query import STOPWORDS
+
 _WORD = re.compile(r"[a-z]+")
 _CACHE_SECONDS = 300
 _cache: tuple[float, frozenset[str]] | None = None
@@ -91,27 +93,8 @@ COMMON_NEEDS = frozenset(
     ]
 )
 
-STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "or",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "near",
-        "by",
-        "my",
-        "me",
-        "i",
-    ]
-)
+# The search module's stop list, plus words callers use for place ("near").
+STOP = STOPWORDS | {"near"}
 
 
 def _stem(word: str) -> str:

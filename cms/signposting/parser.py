@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from cms.signposting.needs import STOP
 from search.gazetteer import (
     AmbiguousLocation,
     GazetteerUnavailable,
@@ -39,31 +40,7 @@ MAX_TOKENS = 20
 _OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _INWARD = re.compile(r"^[0-9][A-Z]{2}$")
 # Words that are never a place on their own, so we do not ask the gazetteer.
-_NOT_PLACES = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "or",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "near",
-        "by",
-        "my",
-        "me",
-        "i",
-        "help",
-        "support",
-        "group",
-        "club",
-    ]
-)
+_NOT_PLACES = STOP | {"help", "support", "group", "club"}
 
 
 @dataclass(frozen=True)

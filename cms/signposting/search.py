@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from geopy.distance import great_circle
 
+from cms.signposting.needs import STOP
 from directory.models import ServicePage
 from search.gazetteer import ResolvedLocation
 
@@ -23,27 +24,7 @@ NEARBY_MILES = 3.0
 WIDER_MILES = 20.0
 MAX_RESULTS = 20
 _FALLBACK_SCAN = 400
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "or",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "near",
-        "by",
-        "my",
-        "me",
-        "i",
-    ]
-)
+_STOP = STOP
 
 
 @dataclass(frozen=True)

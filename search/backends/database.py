@@ -10,21 +10,28 @@ A search runs in three steps:
    restricted to the geographic candidates. Only ids and facet fields come back.
    On SQLite, a query with words does steps 1 and 2 the other way round: one FTS5
    MATCH of the words AND the place tokens (``geocells``), then exact geography
-   for just those rows; that keeps dense cities fast at 100k listings.
+   for just those ids, then rows only for the ids inside the circle; that keeps
+   dense cities fast at 100k listings. Rows come straight off the cursor
+   (``fetch_rows``), not through Django's per-row machinery.
 3. **Python**, over the matching rows only: exact opening-time checks, facet counts,
-   the ``search.ranking`` score, sorting and the page slice, whose display fields
-   are then fetched in one more query.
+   the ``search.ranking`` score, and the page (``heapq.nsmallest``, the head of the
+   full order), whose display fields are then fetched in one more query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Sequence
+import functools
+import heapq
+import json
+import operator
+from collections import Counter, namedtuple
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
@@ -60,6 +67,8 @@ FLAG_FACETS = (
     ("accessibility", "parking", models.FLAG_PARKING),
 )
 FEATURE_COLUMNS = {f: f for f in ACCESSIBILITY_FEATURES}
+LOCATION_TABLE = IndexedLocation._meta.db_table
+INFINITY = float("inf")
 ROW_FIELDS = ("page_id", "flags", "open_days", "categories", "last_verified_on")
 
 
@@ -137,13 +146,19 @@ class DatabaseSearchBackend(SearchBackend):
             # Two steps: MATCH → ids, then rows by primary key. SQLite runs
             # "page_id IN (SELECT rowid ... MATCH)" about twice as slowly.
             ids = fulltext.sqlite_match_ids(parsed, places)
+            if location is not None and ids:
+                # Exact geography for the matched ids (index range scans round the
+                # searcher beat thousands of id lookups), then rows only for the
+                # ids inside the circle or covering the area: the cells are a
+                # superset, and each row fetched costs a lookup and a rank.
+                geo = geo_candidates(location, radius, only=set(ids))
+                ids = [pk for pk in ids if pk in geo.distances or pk in geo.covering]
             if ids:
                 qs = qs.filter(pk__in=fulltext.ids_expression(ids))
                 qs = qs.annotate(text_rank=fulltext.sqlite_text_rank(parsed))
-                rows = list(qs.values_list(*fields, "text_rank", named=True))
-            if location is not None:
-                # Index range scans round the searcher beat thousands of id lookups.
-                geo = geo_candidates(location, radius)
+                rows = fetch_rows(qs, (*fields, "text_rank"))
+            if location is not None and geo is None:
+                geo = GeoMatch()  # nothing matched the words
         else:
             candidates: list[int] | None = None
             if location is not None:
@@ -154,7 +169,7 @@ class DatabaseSearchBackend(SearchBackend):
                 qs = fulltext.apply_postgres_text(qs, parsed)
                 fields.append("text_rank")
             if candidates is None or candidates:
-                rows = list(qs.values_list(*fields, named=True))
+                rows = fetch_rows(qs, tuple(fields))
         return self._rank(query, parsed, rows, geo, radius)
 
     def _rank(
@@ -169,30 +184,54 @@ class DatabaseSearchBackend(SearchBackend):
         today = now.date()
         filters = query.filters
         k = fulltext.text_k()
-        counter = FacetCounter()
+        located = geo is not None
+        distances = geo.distances if geo is not None else {}
+        covering = geo.covering if geo is not None else set()
+        check_slots = bool(rows) and "slots" in rows[0]._fields
+        has_rank = bool(rows) and "text_rank" in rows[0]._fields
+        # The same ranking functions, memoised on their inputs: many rows share a
+        # verification date or a text score (a one-word query has few distinct ones).
+        fresh_of: dict[Any, float] = {}
+        text_of: dict[Any, float] = {}
+        kept: list[Any] = []
+        add = kept.append
         scored: list[tuple[int, float, float | None, bool]] = []
+        append = scored.append
         for row in rows:
             pk = row.page_id
             distance = covers = None
-            if geo is not None:
-                distance = geo.distances.get(pk)
-                covers = pk in geo.covering
+            if located:
+                distance = distances.get(pk)
+                covers = pk in covering
                 if distance is None and not covers:
                     continue  # inside the bounding box but outside the circle
-            if "slots" in row._fields and not _open_matches(row.slots, filters, now):
+            if check_slots and not _open_matches(row.slots, filters, now):
                 continue
-            counter.add(row)
-            raw = row.text_rank if "text_rank" in row._fields else None
-            text = ranking.text_component(raw, k)
-            geo_part = ranking.geo_component(distance, bool(covers), radius, geo is not None)
-            fresh = ranking.freshness(row.last_verified_on, today)
-            scored.append((pk, ranking.score(text, geo_part, fresh), distance, bool(covers)))
-        if query.sort == "distance" and geo is not None:
-            scored.sort(key=lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0]))
-        else:
-            scored.sort(key=lambda s: (-s[1], s[0]))
+            add(row)
+            raw = row.text_rank if has_rank else None
+            text = text_of.get(raw)
+            if text is None:
+                text = text_of[raw] = ranking.text_component(raw, k)
+            verified = row.last_verified_on
+            fresh = fresh_of.get(verified)
+            if fresh is None:
+                fresh = fresh_of[verified] = ranking.freshness(_as_date(verified), today)
+            geo_part = ranking.geo_component(distance, bool(covers), radius, located)
+            append((pk, ranking.score(text, geo_part, fresh), distance, bool(covers)))
+        counter = FacetCounter()
+        counter.add_all(kept)
         start = query.offset
-        window = scored[start : start + query.safe_per_page]
+        # Only the requested page needs ordering: nsmallest gives exactly the head
+        # of the full sort (the keys are unique: page id breaks every tie).
+        if query.sort == "distance" and geo is not None:
+            head = heapq.nsmallest(
+                start + query.safe_per_page,
+                scored,
+                key=lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0]),
+            )
+        else:
+            head = heapq.nsmallest(start + query.safe_per_page, scored, key=lambda s: (-s[1], s[0]))
+        window = head[start:]
         return SearchResults(
             hits=self._hits(window, parsed, query.location),
             total=len(scored),
@@ -301,18 +340,61 @@ def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
     return qs
 
 
-def geo_candidates(location: ResolvedLocation, radius: float) -> GeoMatch:
+@functools.cache
+def _row_type(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Row", fields)
+
+
+def fetch_rows(qs: QuerySet[IndexedListing], fields: tuple[str, ...]) -> list[Any]:
+    """``list(qs.values_list(*fields, named=True))`` without Django's per-row work:
+    the same SQL on a plain cursor. Thousands of rows come back for a common word in
+    a city, and only ``last_verified_on`` (see ``_as_date``) and ``slots`` (see
+    ``_open_matches``) would have needed converting."""
+    query = qs.values_list(*fields).query
+    # Django selects plain columns, then annotations: name them in that order.
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if sorted(names) != sorted(fields):
+        return list(qs.values_list(*fields, named=True))
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # e.g. qs.none()
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
+    return list(map(_row_type(names)._make, data))
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def geo_candidates(
+    location: ResolvedLocation, radius: float, only: Container[int] | None = None
+) -> GeoMatch:
+    """Distances and coverage round ``location``; with ``only`` (the ids a text
+    search already matched), venue distances are worked out for those ids alone."""
     lat, lon = location.lat, location.lon
     min_lat, max_lat, min_lon, max_lon = ranking.bounding_box(lat, lon, radius)
     match = GeoMatch()
-    # Covered by the (lat, lon, listing) index: no table lookups.
-    venues = IndexedLocation.objects.filter(
-        lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
-    ).values_list("listing_id", "lat", "lon")
+    distances = match.distances
+    miles_to = ranking.distances_from(lat, lon)
+    # Covered by the (lat, lon, listing) index: no table lookups. A plain cursor: a
+    # dense city has thousands of venues in the box, and Django's row handling
+    # would cost more than the scan.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT listing_id, lat, lon FROM {LOCATION_TABLE} "  # noqa: S608 - constant
+            "WHERE lat >= %s AND lat <= %s AND lon >= %s AND lon <= %s",
+            [min_lat, max_lat, min_lon, max_lon],
+        )
+        venues = cursor.fetchall()
     for listing_id, vlat, vlon in venues:
-        miles = ranking.haversine_miles(lat, lon, vlat, vlon)
-        if miles <= radius and miles < match.distances.get(listing_id, float("inf")):
-            match.distances[listing_id] = miles
+        if only is not None and listing_id not in only:
+            continue
+        miles = miles_to(vlat, vlon)
+        if miles <= radius and miles < distances.get(listing_id, INFINITY):
+            distances[listing_id] = miles
     # National listings have a K02000001 coverage row, found with the other codes
     # through the area_code index. (Filtering on the is_national boolean would not
     # use its index on SQLite: Django writes it as a bare column, not "= 1".)
@@ -327,12 +409,14 @@ def geo_candidates(location: ResolvedLocation, radius: float) -> GeoMatch:
     for listing_id, clat, clon, reach in circles:
         if clat is None or clon is None or reach is None:
             continue
-        if ranking.haversine_miles(lat, lon, clat, clon) <= reach:
+        if miles_to(clat, clon) <= reach:
             match.covering.add(listing_id)
     return match
 
 
-def _open_matches(raw_slots: list[Any], filters: SearchFilters, now: dt.datetime) -> bool:
+def _open_matches(raw_slots: Any, filters: SearchFilters, now: dt.datetime) -> bool:
+    if isinstance(raw_slots, str):  # JSON text, straight from the cursor
+        raw_slots = json.loads(raw_slots)
     slots = [Slot.from_json(s) for s in raw_slots or ()]
     if filters.open_now:
         return any(slot.open_at(now) for slot in slots)
@@ -356,6 +440,12 @@ class FacetCounter:
         self.flags[row.flags] += 1
         self.days[row.open_days] += 1
         self.categories[row.categories] += 1
+
+    def add_all(self, rows: Sequence[Any]) -> None:
+        """``add`` for each row, counted in C (``Counter.update`` of an iterable)."""
+        self.flags.update(map(operator.attrgetter("flags"), rows))
+        self.days.update(map(operator.attrgetter("open_days"), rows))
+        self.categories.update(map(operator.attrgetter("categories"), rows))
 
     def facets(self) -> dict[str, dict[str, int]]:
         facets = empty_facets()

@@ -63,19 +63,37 @@ def test_console_keyboard_journey_and_accessibility(officer_page: Any, gazetteer
     page = officer_page
     page.goto("/console/")
     assert page.evaluate("document.activeElement.id") == "console-q"  # focus starts in the box
-    page.keyboard.type("carers support poole")
-    page.wait_for_selector(".console-result__link")
-    # After the query: ↓ (first result), a (add), s (send box), the number, Enter.
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("a")
-    page.wait_for_selector("#picked-list li")
-    page.keyboard.press("s")
+    # At the start of the call the officer takes the caller's number: Shift+Tab from the
+    # search box reaches "Caller's phone or email" (the field just before it), Tab goes back.
+    page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.id") == "send-to"
     page.keyboard.type("07700 900982")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "console-q"
+    assert "07700" not in page.url  # the number is not part of the search
+
+    page.keyboard.type("carers support poole")
+    page.wait_for_selector(".console-result__link")
+    # After the query, count every key until "Details sent": ↓ (first result), a (add),
+    # s (to the caller's number), Enter (send). The acceptance budget is 5.
+    keys_after_query = 0
+
+    def press(key: str) -> None:
+        nonlocal keys_after_query
+        keys_after_query += 1
+        page.keyboard.press(key)
+
+    press("ArrowDown")
+    press("a")
+    page.wait_for_selector("#picked-list li")
+    press("s")
+    assert page.evaluate("document.activeElement.id") == "send-to"
+    assert page.input_value("#send-to") == "07700 900982"
+    press("Enter")
     page.wait_for_function(
         "document.getElementById('send-status').textContent.includes('Details sent')"
     )
+    assert keys_after_query <= 5, keys_after_query
     assert len(sms.outbox) == 1 and "Carers Support Café" in sms.outbox[0].body
     assert page.input_value("#send-to") == ""  # the address is not left on the page
 

@@ -187,3 +187,31 @@ def test_a_database_error_falls_back_to_one_transaction_per_record() -> None:
     assert [r.external_id for r in report.skipped_records] == ["b3"]
     assert ServicePage.objects.filter(source="bulk").count() == 2
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_bulk_listing_index_matches_documents_built_from_the_database() -> None:
+    """Documents built from the in-memory bulk pages are those the index task builds."""
+    from search.backends import get_search_backend
+    from search.documents import build_documents
+
+    backend = get_search_backend()
+    written: list[Any] = []
+    original = backend.index_documents  # type: ignore[attr-defined]
+
+    def capture(documents: Any, replace: bool = True) -> int:
+        written.extend(documents)
+        return original(documents, replace)
+
+    backend.index_documents = capture  # type: ignore[attr-defined]
+    try:
+        report = write(
+            "bulk-index", [record("i-1"), record("i-2", title="Wednesday Cafe")], bulk=True
+        )
+    finally:
+        del backend.index_documents  # type: ignore[attr-defined]
+    assert report.created == report.bulk_created == 2
+    ids = list(ServicePage.objects.filter(source="bulk-index").values_list("pk", flat=True))
+    assert sorted(d.page_id for d in written) == sorted(ids)
+    assert {d.page_id: d for d in written} == build_documents(ids)
+    assert backend.count() >= 2

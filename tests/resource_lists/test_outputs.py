@@ -13,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from cms.resource_lists.models import ResourceList, ResourceListItem
@@ -63,7 +64,7 @@ def test_print_view_shows_everything_per_listing(lac_client, full_list, listings
     assert "For Mrs B – 3 December" in html
     assert "Ring me on Friday" in html
     for label in ("When", "Where", "Cost", "Contact", "What"):
-        assert f"<b>{label}:</b>" in html
+        assert f"\n{label}: " in html  # one line each, in a white-space: pre-line block
     assert "Every Tuesday" in html or "Tuesday" in html
     assert "Old Orchard" in html
     assert "Tea and cake: £2.00" in html
@@ -86,6 +87,24 @@ def test_large_print_and_plain_options(lac_client, full_list):
     assert "http://" in plain  # the address is printed instead
 
 
+def as_printed(png: Path) -> Path:
+    """The QR image scaled up without smoothing, as it prints (image-rendering: pixelated).
+
+    The PNG holds one pixel per module; the document draws it 30 mm wide.
+    """
+    image = Image.open(png)
+    assert image.width < 60  # one pixel per module, not a big bitmap
+    image.convert("L").resize((image.width * 8, image.height * 8), Image.Resampling.NEAREST).save(
+        png
+    )
+    return png
+
+
+def test_pdf_sets_pixelated_qr_codes_to_print_sharp(lac_client, full_list):
+    content = lac_client.get(reverse("resource_lists:pdf", kwargs={"ref": full_list.pk})).content
+    assert b"/Interpolate false" in content
+
+
 def test_print_view_qr_codes_decode_to_the_live_listing(lac_client, full_list, listings, tmp_path):
     html = lac_client.get(reverse("resource_lists:print", kwargs={"ref": full_list.pk})).text
     uris = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
@@ -94,7 +113,7 @@ def test_print_view_qr_codes_decode_to_the_live_listing(lac_client, full_list, l
     for index, data in enumerate(uris):
         png = tmp_path / f"qr{index}.png"
         png.write_bytes(base64.b64decode(data))
-        decoded += zbar_decode(png)
+        decoded += zbar_decode(as_printed(png))
     assert decoded == [live_url(page) for page in listings]
     assert all(url.startswith("http://") for url in decoded)
 
@@ -122,7 +141,7 @@ def test_pdf_qr_codes_decode_to_the_live_listing(lac_client, full_list, listings
         for index, image in enumerate(page.images):
             png = tmp_path / f"p{page_number}-{index}.png"
             image.image.convert("L").save(png)
-            decoded += zbar_decode(png)
+            decoded += zbar_decode(as_printed(png))
     # pypdf may list an image twice (image and its mask); each QR must decode to its URL.
     assert sorted(set(decoded)) == sorted(live_url(page) for page in listings)
 
@@ -199,3 +218,11 @@ def test_logo_is_read_from_disk_for_the_pdf(tmp_path: Path):
 
     assert logo_source(NoLogo(), for_pdf=True) == ""
     _ = Client  # keep the import for readers: these tests use the test client elsewhere
+
+
+def test_council_name_is_a_safe_css_string_in_the_page_footer():
+    from cms.resource_lists.rendering import css_string
+
+    value = css_string('A "quoted" & </style> council\\')
+    assert value == '"A \\22 quoted\\22  \\26  \\3c /style\\3e  council\\5c "'
+    assert "<" not in value and value.count('"') == 2

@@ -1,5 +1,6 @@
 // Contact console: live results, keyboard-first. Works without this file too.
-// Key map (documented on the page): ↓/↑ move, Enter details, a add, s send, c copy,
+// Key map (documented on the page): ↓/↑ move, Enter details, a add, s send (goes to the
+// caller's phone or email, taken at the start of the call; Enter there sends), c copy,
 // / search box, Esc back to results, n new call.
 const DEBOUNCE_MS = 120;
 const SETTLED_MS = 1500;
@@ -119,14 +120,14 @@ async function addCurrent() {
 function showSendError(message) {
   sendErrorText.textContent = message;
   sendError.hidden = !message;
-  sendForm.querySelector(".govuk-form-group").classList.toggle("govuk-form-group--error", !!message);
+  document.getElementById("send-to-group").classList.toggle("govuk-form-group--error", !!message);
   sendTo.classList.toggle("govuk-input--error", !!message);
 }
 
 sendForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   sendStatus.textContent = "";
-  const data = Object.fromEntries(new FormData(sendForm));
+  const data = Object.fromEntries(new FormData(sendForm)); // includes #send-to (form="send-form")
   const { json } = await post(sendForm.action, data);
   if (!json.ok) {
     showSendError(json.error);
