@@ -214,6 +214,8 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Text messages go through a pluggable backend; the default writes them to files.
 SMS_BACKEND = env("SMS_BACKEND", default="cms.signposting.sms.FileSMSBackend")
 SMS_FILE_PATH = VAR_DIR / "sent-sms"
+# The console searches around here when a caller names no place (empty: nationwide).
+SIGNPOSTING_HOME_PLACE = env("SIGNPOSTING_HOME_PLACE", default="Bournemouth")
 
 LOGGING = {
     "version": 1,

@@ -37,8 +37,32 @@ class ConsoleHit:
     covers_area: bool = False
 
 
+def home_location() -> ResolvedLocation | None:
+    """The council's own area, searched when a caller names no place.
+
+    A contact centre answers its own council's residents, so "carers support" with no
+    place means "in our area" (settings.SIGNPOSTING_HOME_PLACE, within WIDER_MILES).
+    It also keeps as-you-type searches on one word fast at national scale.
+    """
+    from django.conf import settings
+
+    from search.gazetteer import GazetteerUnavailable, resolve_location
+
+    place = getattr(settings, "SIGNPOSTING_HOME_PLACE", "")
+    if not place:
+        return None
+    try:
+        found = resolve_location(place)
+    except GazetteerUnavailable:
+        return None
+    return found if isinstance(found, ResolvedLocation) else None
+
+
 def console_search(
-    keywords: str, location: ResolvedLocation | None, limit: int = MAX_RESULTS
+    keywords: str,
+    location: ResolvedLocation | None,
+    limit: int = MAX_RESULTS,
+    radius_miles: float = NEARBY_MILES,
 ) -> list[ConsoleHit]:
     """Results for the console: nearby first; if nothing is nearby, within WIDER_MILES."""
     try:
@@ -47,8 +71,8 @@ def console_search(
         return fallback_search(keywords, location, limit)
     try:
         backend = get_search_backend()
-        hits = backend_search(backend, keywords, location, NEARBY_MILES, limit)
-        if not hits and location is not None:
+        hits = backend_search(backend, keywords, location, radius_miles, limit)
+        if not hits and location is not None and radius_miles < WIDER_MILES:
             hits = backend_search(backend, keywords, location, WIDER_MILES, limit)
         return hits
     except Exception:

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -30,7 +31,14 @@ from directory.models import ServicePage
 from .log import record_signposting, record_unmet_search
 from .models import Channel
 from .parser import ConsoleQuery, parse_console_query
-from .search import NEARBY_MILES, ConsoleHit, console_search, has_nearby
+from .search import (
+    NEARBY_MILES,
+    WIDER_MILES,
+    ConsoleHit,
+    console_search,
+    has_nearby,
+    home_location,
+)
 from .sms import INVALID_PHONE, normalise_uk_mobile, send_sms
 
 CALL_KEY = "signposting.call"
@@ -72,11 +80,16 @@ def run_query(text: str) -> tuple[ConsoleQuery, list[ConsoleHit]]:
     parsed = parse_console_query(text)
     if not parsed.keywords and parsed.location is None:
         return parsed, []
+    if parsed.location is None and not parsed.choices:
+        home = home_location()
+        if home is not None:
+            return parsed, console_search(parsed.keywords, home, radius_miles=WIDER_MILES)
     return parsed, console_search(parsed.keywords, parsed.location)
 
 
 def _results_context(request: HttpRequest, text: str) -> dict[str, Any]:
     parsed, hits = run_query(text)
+    searched_home_area = bool(parsed.keywords and parsed.location is None and not parsed.choices)
     gap = bool(parsed.keywords and parsed.location and not has_nearby(hits))
     return {
         "q": text,
@@ -85,6 +98,10 @@ def _results_context(request: HttpRequest, text: str) -> dict[str, Any]:
         "gap": gap,
         "nearby_miles": NEARBY_MILES,
         "picked": set(picked_ids(request)),
+        "home_area": (
+            getattr(settings, "SIGNPOSTING_HOME_PLACE", "") if searched_home_area else ""
+        ),
+        "home_miles": WIDER_MILES,
     }
 
 

@@ -165,3 +165,31 @@ def test_log_never_holds_names_contacts_or_full_postcodes(officer_client, listin
     for secret in ("8dt", "bh8 8", "smith", "mrs", "07700", "@", "acacia", "12"):
         assert secret not in blob, secret
     assert "bh8" in blob and "carer" in blob
+
+
+@pytest.mark.django_db
+def test_words_alone_search_the_council_area_and_say_so(
+    officer_client, organisation, django_capture_on_commit_callbacks
+):
+    from directory.models import ServiceLocation
+    from tests.factories import ServicePageFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        local = ServicePageFactory(parent=organisation, title="Knit and natter Boscombe")
+        far = ServicePageFactory(parent=organisation, title="Knit and natter Leith")
+        far.locations.all().delete()
+        far.locations.add(
+            ServiceLocation(
+                name="Leith Library", postcode="EH6 5EN", latitude=55.97, longitude=-3.17
+            )
+        )
+        far.save_revision().publish()
+
+    html = officer_client.get("/console/results/", {"q": "knit natter"}).text
+    assert "within 20 miles of <strong>Bournemouth</strong>" in html
+    assert local.title in html
+    assert far.title not in html
+    # Naming a place (here a full postcode) searches there instead.
+    elsewhere = officer_client.get("/console/results/", {"q": "knit natter EH6 5EN"}).text
+    assert "council area" not in elsewhere
+    assert far.title in elsewhere
