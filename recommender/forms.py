@@ -122,32 +122,34 @@ class AgeForm(QuestionForm):
     )
 
 
-class NeedsForm(QuestionForm):
+class ChoicesFromDataForm(QuestionForm):
+    """A question whose options come from the editable needs mapping, not from code."""
+
+    choices_field = ""
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.choices_field]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+class NeedsForm(ChoicesFromDataForm):
+    choices_field = "needs"
     needs = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one thing that matters"},
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["needs"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
 
-
-class InterestsForm(QuestionForm):
+class InterestsForm(ChoicesFromDataForm):
+    choices_field = "interests"
     interests = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
     interest_text = forms.CharField(
         required=False,
         max_length=200,
         error_messages={"max_length": "Other interests must be 200 characters or fewer"},
     )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["interests"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
 
 
 class TakingPartForm(QuestionForm):
