@@ -155,6 +155,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Feed addresses that resolve inside our network (loopback, private, link-local...) are
+# refused (importers/safe_fetch.py). List trusted internal feed hosts here, as written
+# in the URL: host names, IP addresses, or CIDR ranges for IP-literal URLs.
+IMPORTER_ALLOWED_PRIVATE_HOSTS = env.list("IMPORTER_ALLOWED_PRIVATE_HOSTS", default=[])
+
 # Sessions live in the cache, never in the database: a resident's self-assessment
 # answers and their own resource list are not stored unless they choose to save them.
 # Embedded runs use process memory; set CACHE_URL=redis://127.0.0.1:6379/1 for several

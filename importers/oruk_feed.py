@@ -8,18 +8,19 @@
 * Summaries: a list item with none of a full service's nested lists is fetched again
   from ``<base>/services/{id}`` (URLs only); if that fails the summary is used, with a
   warning.
-* HTTP uses the standard library (``requests``/``httpx`` are not needed): http(s)
-  only, a timeout, and a size cap per response.
+* HTTP uses the standard library (``requests``/``httpx`` are not needed) through
+  ``safe_fetch``: http(s) only, never an internal address (checked on every request
+  and redirect hop), a timeout, and a size cap per response (streamed bodies too).
 * Files are checked as JSON in a first streaming pass, so a file that is malformed
   near its end is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -27,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .json_stream import FeedFormatError, JsonRecordStream, check_json
 from .pipeline import Item
-from .records import SourceError
+from .safe_fetch import BlockedAddress, FeedError, open_url, shown
 
 TIMEOUT_SECONDS = 30
 #: Largest response or file accepted: a 50 MB feed is fine, a runaway one is not.
@@ -44,10 +45,6 @@ ENVELOPE_KEYS = frozenset({"total_items", "totalElements", "total_pages", "total
 USER_AGENT = "community-directory-importer/1.0 (+Open Referral UK)"
 
 
-class FeedError(SourceError):
-    """The feed cannot be read at all; the message is for the person running the import."""
-
-
 class _CappedReader(io.RawIOBase):
     """A binary stream that refuses to go past ``limit`` bytes."""
 
@@ -58,7 +55,12 @@ class _CappedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(len(buffer))
+        try:
+            data = self.raw.read(len(buffer))
+        except (OSError, http.client.HTTPException) as error:
+            # A dropped or stalled connection mid-body is a feed error for the report,
+            # not an unexpected exception (which would surface as a server error).
+            raise FeedError(f"Lost the connection to {self.name} while reading: {error}") from error
         self.count += len(data)
         if self.count > self.limit:
             raise FeedError(
@@ -74,20 +76,23 @@ def _text(raw: IO[bytes], name: str, limit: int) -> IO[str]:
 
 
 def fetch(url: str, limit: int = MAX_FEED_BYTES) -> IO[str]:
-    """Open ``url`` for reading as text. Raises FeedError with a readable reason."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FeedError(f"Only http and https feed addresses can be imported, not {url!r}.")
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
+    """Open ``url`` for reading as text. Raises FeedError with a readable reason
+    (BlockedAddress if the address, or a redirect, points somewhere we won't go)."""
+    response = open_url(
+        url,
+        timeout=TIMEOUT_SECONDS,
+        headers={"Accept": "application/json", "User-Agent": USER_AGENT},
     )
-    try:
-        response = urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)  # noqa: S310
-    except urllib.error.HTTPError as error:
-        raise FeedError(f"{url} answered HTTP {error.code} {error.reason}.") from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise FeedError(f"Could not fetch {url}: {reason}.") from error
-    return _text(response, url, limit)
+    declared = response.getheader("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise FeedError(
+            f"{shown(url)} is {int(declared) / 1024 / 1024:.0f} MB; the limit is "
+            f"{limit // (1024 * 1024)} MB."
+        )
+    # The cap counts bytes as they are read, so a chunked or lying response is stopped
+    # at the limit too, not only one that declares its length.
+    return _text(response, shown(url), limit)
 
 
 def with_page(url: str, page: int) -> str:
@@ -206,6 +211,8 @@ def _detail(list_url: str, summary: dict[str, Any], warnings: list[str]) -> dict
     try:
         with fetch(url) as handle:
             detail = json.load(handle)
+    except BlockedAddress:
+        raise  # a feed pointing us inside the network stops the run; no fallback
     except (FeedError, ValueError) as error:
         warnings.append(f"service {summary['id']}: used the list summary ({error})")
         return summary

@@ -10,6 +10,10 @@ handler as soon as it passes the cap (before it is all received) and refused wit
 a clear message. Django's DATA_UPLOAD_MAX_MEMORY_SIZE and
 FILE_UPLOAD_MAX_MEMORY_SIZE need no change: files are streamed to a temporary file,
 and the form fields are tiny.
+
+A feed address that points inside our network is refused on the form, where the
+person can correct it, and again (with every redirect) when it is fetched: see
+``safe_fetch``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from django.views.decorators.http import require_POST
 from cms.resource_lists.access import is_council_manager
 
 from .models import ImportKind, ImportRun, ImportStatus
+from .safe_fetch import FeedError, check_url
 from .tasks import run_import_task
 
 #: Largest feed or CSV the admin accepts (a 50 MB feed fits).
@@ -86,6 +91,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Upload a file or give a feed address (one of them).")
         if url and data.get("kind") != ImportKind.ORUK:
             raise forms.ValidationError("Only ORUK feeds can be fetched from an address.")
+        if url:
+            # Refuse an internal or unusable address here, where the person can fix it;
+            # the fetch checks again (with every redirect) when the run starts.
+            try:
+                check_url(url)
+            except FeedError as error:
+                self.add_error("url", str(error))
         if upload and upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(TOO_LARGE)
         return data

@@ -256,11 +256,15 @@ def rough_stem(word: str) -> str:
     return word
 
 
+# Results pages explain 20 matches at a time, each of a few hundred words.
+_cached_stem = functools.lru_cache(maxsize=1 << 16)(rough_stem)
+
+
 def matched_terms(parsed: ParsedText, text: str) -> tuple[str, ...]:
     """Which query alternatives appear in ``text`` (for "why this matched")."""
     if parsed.is_empty:
         return ()
-    stems = {rough_stem(w) for w in set(tokenize_all(text))}
+    stems = set(map(_cached_stem, set(tokenize_all(text))))
     found: list[str] = []
     for group in parsed.groups:
         for alt in group.alternatives:

@@ -22,7 +22,7 @@ For a listing that matched a query::
 
 ``raw`` and ``K``: SQLite uses a BM25F-style concept score (for each query concept,
 its IDF × (1 + weights of the columns containing it); see
-``search.backends.fulltext.sqlite_text_rank``) with ``K = FTS5_K``; PostgreSQL
+``search.backends.fulltext.rank_terms``) with ``K = FTS5_K``; PostgreSQL
 uses ``ts_rank()`` with ``K = POSTGRES_K``; Elasticsearch applies the same
 ``_score / (_score + ES_K)`` in a ``script_score`` function, with the gauss and exp
 decays as ``function_score`` functions (``score_mode: sum``, ``boost_mode: replace``).

@@ -1,21 +1,21 @@
 """The default search backend: the project's own database, no extra services.
 
-A search runs in three steps:
+A search on SQLite runs in three steps:
 
-1. **Geography** (when there is a location): venues in the radius's bounding box
-   (``IndexedLocation`` lat/lon index), listings covering one of the searcher's GSS
-   area codes, and radius coverages whose box contains the searcher; exact great-
-   circle distances then drop the box's corners. National listings are a flag.
-2. **SQL**: full text (FTS5 or tsvector) and every filter that is a column,
-   restricted to the geographic candidates. Only ids and facet fields come back.
-   On SQLite, a query with words does steps 1 and 2 the other way round: one FTS5
-   MATCH of the words AND the place tokens (``geocells``), then exact geography
-   for just those ids, then rows only for the ids inside the circle; that keeps
-   dense cities fast at 100k listings. Rows come straight off the cursor
-   (``fetch_rows``), not through Django's per-row machinery.
+1. **Full text and place, in SQL**: one FTS5 MATCH of the words AND the place
+   tokens round the searcher (``geocells``) gives the ids of listings that match
+   the words and are roughly near. Without words, every listing is a candidate.
+2. **Geography, filters and text score, in memory** (``snapshot``): exact great-
+   circle distances to those listings' venues (the cells are a superset of the
+   circle), area and radius coverage, every column filter, and the concept score
+   of the words (``fulltext.rank_terms``), from a per-process copy of the index's
+   narrow columns that is rebuilt whenever the index's generation changes.
 3. **Python**, over the matching rows only: exact opening-time checks, facet counts,
    the ``search.ranking`` score, and the page (``heapq.nsmallest``, the head of the
    full order), whose display fields are then fetched in one more query.
+
+On PostgreSQL, step 1 is the snapshot's geography, then ``tsvector`` matching,
+``ts_rank()`` and the filters in SQL over those candidates; step 3 is the same.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ import heapq
 import json
 import operator
 from collections import Counter, namedtuple
-from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -37,8 +36,8 @@ from django.db.models.functions import Concat
 
 from search import models, ranking
 from search.documents import ListingDocument, Slot, build_documents, iter_documents
-from search.gazetteer.types import UK_CODE, ResolvedLocation
-from search.models import IndexedCoverage, IndexedListing, IndexedLocation
+from search.gazetteer.types import ResolvedLocation
+from search.models import IndexedListing, IndexedLocation
 from search.query import (
     ACCESSIBILITY_FEATURES,
     ParsedText,
@@ -51,9 +50,10 @@ from search.query import (
     valid_codes,
 )
 
-from . import base, db_store, fulltext, geocells
+from . import base, db_store, fulltext, geocells, snapshot
 from .base import Progress, SearchBackend, empty_facets
 from .lexicon import Lexicon, cached_lexicon
+from .snapshot import GeoMatch
 
 ATTENDANCE_COLUMNS = {"in_person": "in_person", "online": "online", "phone": "by_phone"}
 FLAG_FACETS = (
@@ -70,15 +70,6 @@ FEATURE_COLUMNS = {f: f for f in ACCESSIBILITY_FEATURES}
 LOCATION_TABLE = IndexedLocation._meta.db_table
 INFINITY = float("inf")
 ROW_FIELDS = ("page_id", "flags", "open_days", "categories", "last_verified_on")
-
-
-@dataclass
-class GeoMatch:
-    """Which listings are near: distance (miles) to the nearest in-radius venue,
-    and the ids that cover the searcher's area (national ones by their flag)."""
-
-    distances: dict[int, float] = field(default_factory=dict)
-    covering: set[int] = field(default_factory=set)
 
 
 class DatabaseSearchBackend(SearchBackend):
@@ -119,67 +110,70 @@ class DatabaseSearchBackend(SearchBackend):
     def count(self) -> int:
         return IndexedListing.objects.count()
 
-    def lexicon(self) -> Lexicon:
-        return cached_lexicon(f"database:{fulltext.vendor()}", db_store.generation(), _vocabulary)
+    def lexicon(self, generation: int | None = None) -> Lexicon:
+        if generation is None:
+            generation = snapshot.current_generation()
+        return cached_lexicon(f"database:{fulltext.vendor()}", generation, _vocabulary)
 
     # ------------------------------------------------------------------ search
 
     def search(self, query: SearchQuery) -> SearchResults:
-        lexicon = self.lexicon()
+        generation = snapshot.current_generation()
+        lexicon = self.lexicon(generation)
         parsed = parse_text(query.text, lexicon.synonyms, lexicon.correct)
         location, radius = query.location, max(0.1, min(float(query.radius_miles), 200.0))
-        postgres = fulltext.vendor() == "postgresql"
+        snap = snapshot.snapshot_for(generation)
+        geo: GeoMatch | None = None
+        if fulltext.vendor() == "postgresql":
+            return self._rank(query, parsed, self._postgres_rows(query, parsed, snap), radius)
+        if parsed.is_empty:
+            if location is not None:
+                geo = snap.geo(location, radius)
+                ids: Iterable[int] = sorted(set(geo.distances) | geo.covering)
+            else:
+                ids = snap.all_ids()
+            return self._rank(query, parsed, (snap.rows(ids, query.filters, None), geo), radius)
+        # Text and place in one FTS5 MATCH (see geocells), then exact geography for
+        # just those listings: the cells are a superset of the circle.
+        places = None
+        if location is not None:
+            places = geocells.query_tokens(location.lat, location.lon, radius, location.area_codes)
+        matched = fulltext.sqlite_match_ids(parsed, places)
+        if location is not None:
+            geo = snap.geo(location, radius, only=matched)
+            matched = [pk for pk in matched if pk in geo.distances or pk in geo.covering]
+        terms = fulltext.rank_terms(parsed)
+        return self._rank(query, parsed, (snap.rows(matched, query.filters, terms), geo), radius)
+
+    def _postgres_rows(
+        self, query: SearchQuery, parsed: ParsedText, snap: snapshot.ListingSnapshot
+    ) -> tuple[list[Any], GeoMatch | None]:
+        """Geography from the snapshot, then full text and filters in PostgreSQL."""
         fields = [*ROW_FIELDS]
         if query.filters.open_now or query.filters.open_time is not None:
             fields.append("slots")
         qs = filtered_queryset(query.filters)
-        geo: GeoMatch | None = None
-        rows: list[Any] = []
-        if not parsed.is_empty and not postgres:
-            # SQLite: text and place in one FTS5 MATCH (see geocells), then exact
-            # geography for just those listings.
-            places = None
-            if location is not None:
-                places = geocells.query_tokens(
-                    location.lat, location.lon, radius, location.area_codes
-                )
-            # Two steps: MATCH → ids, then rows by primary key. SQLite runs
-            # "page_id IN (SELECT rowid ... MATCH)" about twice as slowly.
-            ids = fulltext.sqlite_match_ids(parsed, places)
-            if location is not None and ids:
-                # Exact geography for the matched ids (index range scans round the
-                # searcher beat thousands of id lookups), then rows only for the
-                # ids inside the circle or covering the area: the cells are a
-                # superset, and each row fetched costs a lookup and a rank.
-                geo = geo_candidates(location, radius, only=set(ids))
-                ids = [pk for pk in ids if pk in geo.distances or pk in geo.covering]
-            if ids:
-                qs = qs.filter(pk__in=fulltext.ids_expression(ids))
-                qs = qs.annotate(text_rank=fulltext.sqlite_text_rank(parsed))
-                rows = fetch_rows(qs, (*fields, "text_rank"))
-            if location is not None and geo is None:
-                geo = GeoMatch()  # nothing matched the words
-        else:
-            candidates: list[int] | None = None
-            if location is not None:
-                geo = geo_candidates(location, radius)
-                candidates = sorted(set(geo.distances) | geo.covering)
-                qs = qs.filter(pk__in=fulltext.ids_expression(candidates))
-            if not parsed.is_empty:
-                qs = fulltext.apply_postgres_text(qs, parsed)
-                fields.append("text_rank")
-            if candidates is None or candidates:
-                rows = fetch_rows(qs, tuple(fields))
-        return self._rank(query, parsed, rows, geo, radius)
+        geo = None
+        if query.location is not None:
+            radius = max(0.1, min(float(query.radius_miles), 200.0))
+            geo = snap.geo(query.location, radius)
+            candidates = sorted(set(geo.distances) | geo.covering)
+            if not candidates:
+                return [], geo
+            qs = qs.filter(pk__in=fulltext.ids_expression(candidates))
+        if not parsed.is_empty:
+            qs = fulltext.apply_postgres_text(qs, parsed)
+            fields.append("text_rank")
+        return fetch_rows(qs, tuple(fields)), geo
 
     def _rank(
         self,
         query: SearchQuery,
         parsed: ParsedText,
-        rows: list[Any],
-        geo: GeoMatch | None,
+        matches: tuple[Sequence[Any], GeoMatch | None],
         radius: float,
     ) -> SearchResults:
+        rows, geo = matches
         now = base.local_now()
         today = now.date()
         filters = query.filters
@@ -187,8 +181,8 @@ class DatabaseSearchBackend(SearchBackend):
         located = geo is not None
         distances = geo.distances if geo is not None else {}
         covering = geo.covering if geo is not None else set()
-        check_slots = bool(rows) and "slots" in rows[0]._fields
-        has_rank = bool(rows) and "text_rank" in rows[0]._fields
+        check_slots = filters.open_now or filters.open_time is not None
+        has_rank = not parsed.is_empty
         # The same ranking functions, memoised on their inputs: many rows share a
         # verification date or a text score (a one-word query has few distinct ones).
         fresh_of: dict[Any, float] = {}
@@ -250,23 +244,7 @@ class DatabaseSearchBackend(SearchBackend):
     ) -> list[SearchHit]:
         if not window:
             return []
-        details = {
-            row["page_id"]: row
-            for row in IndexedListing.objects.filter(pk__in=[w[0] for w in window]).values(
-                "page_id",
-                "title",
-                "summary",
-                "description",
-                "keywords",
-                "organisation",
-                "url",
-                "venues",
-                "is_free",
-                "temporarily_closed",
-                "last_verified_on",
-                "categories",
-            )
-        }
+        details = fetch_details([w[0] for w in window])
         hits = []
         for pk, score, distance, covers in window:
             row = details.get(pk)
@@ -285,13 +263,48 @@ class DatabaseSearchBackend(SearchBackend):
                     url=row["url"],
                     organisation=row["organisation"],
                     nearest_venue=_nearest_venue(row["venues"], location),
-                    is_free=row["is_free"],
-                    temporarily_closed=row["temporarily_closed"],
-                    last_verified_on=row["last_verified_on"],
+                    is_free=bool(row["is_free"]),
+                    temporarily_closed=bool(row["temporarily_closed"]),
+                    last_verified_on=_as_date(row["last_verified_on"]),
                     categories=tuple(row["categories"].split()),
                 )
             )
         return hits
+
+
+DETAIL_FIELDS = (
+    "page_id",
+    "title",
+    "summary",
+    "description",
+    "keywords",
+    "organisation",
+    "url",
+    "venues",
+    "is_free",
+    "temporarily_closed",
+    "last_verified_on",
+    "categories",
+)
+
+
+def fetch_details(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Display fields of one page of results, by id, on a plain cursor (values as
+    the database returns them: JSON as text on SQLite, booleans as 0/1)."""
+    if not ids:
+        return {}
+    expression = fulltext.ids_expression(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(DETAIL_FIELDS)} FROM {IndexedListing._meta.db_table} "  # noqa: S608
+            f"WHERE page_id IN ({expression.sql})",
+            expression.params,
+        )
+        rows = [dict(zip(DETAIL_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        if isinstance(row["venues"], str):
+            row["venues"] = json.loads(row["venues"])
+    return {int(row["page_id"]): row for row in rows}
 
 
 def _vocabulary() -> list[str]:
@@ -367,51 +380,6 @@ def fetch_rows(qs: QuerySet[IndexedListing], fields: tuple[str, ...]) -> list[An
 
 def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def geo_candidates(
-    location: ResolvedLocation, radius: float, only: Container[int] | None = None
-) -> GeoMatch:
-    """Distances and coverage round ``location``; with ``only`` (the ids a text
-    search already matched), venue distances are worked out for those ids alone."""
-    lat, lon = location.lat, location.lon
-    min_lat, max_lat, min_lon, max_lon = ranking.bounding_box(lat, lon, radius)
-    match = GeoMatch()
-    distances = match.distances
-    miles_to = ranking.distances_from(lat, lon)
-    # Covered by the (lat, lon, listing) index: no table lookups. A plain cursor: a
-    # dense city has thousands of venues in the box, and Django's row handling
-    # would cost more than the scan.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT listing_id, lat, lon FROM {LOCATION_TABLE} "  # noqa: S608 - constant
-            "WHERE lat >= %s AND lat <= %s AND lon >= %s AND lon <= %s",
-            [min_lat, max_lat, min_lon, max_lon],
-        )
-        venues = cursor.fetchall()
-    for listing_id, vlat, vlon in venues:
-        if only is not None and listing_id not in only:
-            continue
-        miles = miles_to(vlat, vlon)
-        if miles <= radius and miles < distances.get(listing_id, INFINITY):
-            distances[listing_id] = miles
-    # National listings have a K02000001 coverage row, found with the other codes
-    # through the area_code index. (Filtering on the is_national boolean would not
-    # use its index on SQLite: Django writes it as a bare column, not "= 1".)
-    codes = sorted(location.area_codes | {UK_CODE})
-    if codes:
-        match.covering.update(
-            IndexedCoverage.objects.filter(area_code__in=codes).values_list("listing_id", flat=True)
-        )
-    circles = IndexedCoverage.objects.filter(
-        min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon
-    ).values_list("listing_id", "lat", "lon", "radius_miles")
-    for listing_id, clat, clon, reach in circles:
-        if clat is None or clon is None or reach is None:
-            continue
-        if miles_to(clat, clon) <= reach:
-            match.covering.add(listing_id)
-    return match
 
 
 def _open_matches(raw_slots: Any, filters: SearchFilters, now: dt.datetime) -> bool:

@@ -2,7 +2,7 @@
 
 SQLite uses the FTS5 table ``search_listing_fts`` (rowid = page_id, Porter stemmer,
 accents folded, plus geographic tokens in ``places``) for matching and a cached-IDF
-column score for ranking (see ``sqlite_text_rank``); PostgreSQL uses the ``search_vector``
+column score for ranking (see ``rank_terms``); PostgreSQL uses the ``search_vector``
 column (weights A title, B categories, C summary/organisation, D description) and
 ``ts_rank()``. Every value reaches SQL as a bound parameter; user words reach
 FTS5 only as double-quoted tokens of letters and digits (see ``search.query``).
@@ -134,7 +134,7 @@ def _postgres_query(parsed: ParsedText) -> SearchQuery:
 
 def apply_postgres_text(qs: QuerySet[Any], parsed: ParsedText) -> QuerySet[Any]:
     """Restrict ``qs`` to listings matching every term group, annotated ``text_rank``
-    (PostgreSQL; SQLite uses ``sqlite_text_rank``)."""
+    (PostgreSQL; SQLite uses ``rank_terms``)."""
     if parsed.is_empty:
         return qs
     query = _postgres_query(parsed)
@@ -168,21 +168,6 @@ def sqlite_match_ids(parsed: ParsedText, places: Sequence[str] | None) -> list[i
         return [int(row[0]) for row in cursor.fetchall()]
 
 
-def sqlite_text_rank(parsed: ParsedText) -> RawSQL:
-    """The ``text_rank`` annotation for SQLite.
-
-    BM25F-like but cheap enough for 100k listings: for each query concept, its IDF
-    × (1 + the weight of the best column containing it: title 3, categories 2,
-    summary 1.5, organisation 1; description-only 0), best alternative wins.
-    FTS5's own ``bm25()`` would count every document matching each phrase in the
-    whole table on every query (30 ms at 100k); the IDFs here are cached
-    (``IDF_TTL_SECONDS``) and the column checks are ``instr()`` on the few rows
-    that matched.
-    """
-    score_sql, params = _score_sql(parsed)
-    return RawSQL(score_sql, params)  # noqa: S611 - constant SQL, bound values
-
-
 def optimize() -> None:
     """Merge the FTS5 index into one segment (SQLite). Bulk loads leave many
     segments, and every lookup must visit each one; this makes MATCH ~3x faster."""
@@ -200,30 +185,22 @@ def _needle(alternative: tuple[str, ...]) -> str:
     return " ".join(words)
 
 
-def _score_sql(parsed: ParsedText) -> tuple[str, list[Any]]:
-    params: list[Any] = []
-    terms = []
-    table = '"search_indexedlisting"'
-    for group, idf in zip(parsed.groups, _idfs(parsed), strict=True):
-        alternatives = []
-        params.append(idf)
-        for alternative in group.alternatives:
-            # instr() stops at the first hit, so a title match is cheap; only a miss
-            # scans the whole (short, pre-folded) text. Best column wins, like
-            # Elasticsearch's best_fields.
-            found = f"instr({table}.rank_text, %s)"
-            alternatives.append(
-                f"(CASE WHEN {found} = 0 THEN 0 "
-                f"WHEN {found} <= {table}.rank_title_end THEN {COLUMN_WEIGHTS[0][1]} "
-                f"WHEN {found} <= {table}.rank_keywords_end THEN {COLUMN_WEIGHTS[1][1]} "
-                f"WHEN {found} <= {table}.rank_summary_end THEN {COLUMN_WEIGHTS[2][1]} "
-                f"ELSE {COLUMN_WEIGHTS[3][1]} END)"
-            )
-            params += [_needle(alternative)] * 4
-        # SQLite's max() with one argument is the aggregate: only use it for several.
-        best = alternatives[0] if len(alternatives) == 1 else f"max({', '.join(alternatives)})"
-        terms.append(f"%s * (1.0 + {best})")
-    return "(" + " + ".join(terms) + ")", params
+def rank_terms(parsed: ParsedText) -> list[tuple[float, list[str]]]:
+    """(IDF, needles) per query concept, for SQLite's text score
+    (``snapshot.concept_score``).
+
+    BM25F-like but cheap enough for 100k listings: for each query concept, its IDF
+    × (1 + the weight of the best column containing it: title 3, categories 2,
+    summary 1.5, organisation 1; description-only 0), best alternative wins.
+    FTS5's own ``bm25()`` would count every document matching each phrase in the
+    whole table on every query (30 ms at 100k); the IDFs here are cached
+    (``IDF_TTL_SECONDS``) and the column checks are ``str.find`` on the pre-folded
+    ``rank_text`` of the few listings that matched.
+    """
+    return [
+        (idf, [_needle(alternative) for alternative in group.alternatives])
+        for group, idf in zip(parsed.groups, _idfs(parsed), strict=True)
+    ]
 
 
 _idf_cache: dict[str, tuple[float, float]] = {}
