@@ -13,6 +13,8 @@ from wagtail.models import Orderable
 
 from directory.schedules import Weekday, describe_schedule, schedule_is_open_at
 
+from .area import AreaType
+
 
 class ServicePart(Orderable):
     oruk_id = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -246,6 +248,19 @@ class ServiceAreaCoverage(ServicePart):
     def clean(self) -> None:
         if self.kind == CoverageKind.AREA and not self.area_id:
             raise ValidationError({"area": "Choose the council area or ward this service covers."})
+        if self.kind == CoverageKind.AREA and self.area and self.area.area_type == AreaType.WARD:
+            from search.gazetteer import RESOLVES_WARDS
+
+            if not RESOLVES_WARDS:
+                raise ValidationError(
+                    {
+                        "area": (
+                            f"Searches can't yet tell which ward a postcode is in, so people "
+                            f"in {self.area.name} would never find this service. Choose the "
+                            f"council area, or 'Within a distance of a base'."
+                        )
+                    }
+                )
         if self.kind == CoverageKind.RADIUS and (
             self.latitude is None or self.longitude is None or not self.radius_miles
         ):

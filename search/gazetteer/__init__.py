@@ -47,6 +47,11 @@ from .types import (
     UnresolvedLocation,
 )
 
+#: Whether a resolved postcode carries its electoral ward. The postcode package has
+#: no ward column, so a service that covers only a ward could never match a search;
+#: editors are told so (``ServiceAreaCoverage.clean``) instead of being left to wonder.
+RESOLVES_WARDS = False
+
 __all__ = [
     "UK_CODE",
     "AmbiguousLocation",
