@@ -2,7 +2,8 @@
 
 Wagtail creates a page with ``add_child`` + ``save_revision`` + ``publish``: about
 a dozen queries and 35-50 ms a page. Here one batch costs a fixed number of bulk
-statements, so an import of thousands of listings runs at hundreds a second.
+statements (``sql_rows.py``: one prepared INSERT per table run with ``executemany``),
+so an import of thousands of listings runs at hundreds a second.
 
 What is written, per page (``tests/importers/test_bulk.py`` compares every column
 with a page created the normal way):
@@ -14,9 +15,10 @@ with a page created the normal way):
   ``latest_revision_created_at``;
 * the ``directory_servicepage`` row (multi-table inheritance: inserted separately
   with the page's id, as Django's ``bulk_create`` cannot do it);
-* inline parts and category links (``bulk_create``);
+* inline parts (their new ids read back: the revision content holds them) and
+  category links;
 * one ``Revision`` whose content is ``serializable_data()`` of the page as it was
-  when ``save_revision`` would have run (not yet live, no revision);
+  when ``save_revision`` would have run (not yet live, no revision; ``serialise.py``);
 * ``wagtail.create`` and, when publishing, ``wagtail.publish`` log entries;
 * reference index rows.
 
@@ -37,7 +39,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -45,6 +46,8 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from directory.models import OrganisationPage, ServicePage
 
 from .records import PART_RELATIONS, ServiceRecord
+from .serialise import serializable_data
+from .sql_rows import RowTemplate, insert_children, insert_rows, insert_values, read_ids
 
 if TYPE_CHECKING:
     from .upsert import PageWriter
@@ -173,36 +176,34 @@ class BulkPageCreator:
             page.live = self.publish
             page.has_unpublished_changes = not self.publish
             page.first_published_at = page.last_published_at = now if self.publish else None
-        bases = [
-            Page(**{f.attname: getattr(page, f.attname) for f in self.page_fields})
-            for page in pages
-        ]
-        Page.objects.bulk_create(bases)
-        for page, base in zip(pages, bases, strict=True):
-            page.id = page.page_ptr_id = base.pk
+        # The base table's columns straight from the (subclass) instances; the new ids
+        # are then read back by path, which is unique.
+        insert_rows(Page, pages, fields=self.page_fields)
+        ids = read_ids(Page, "path", [page.path for page in pages])
+        for page in pages:
+            page.id = page.page_ptr_id = ids[page.path]
             page._state.adding = False
-        # Multi-table inheritance: Django's bulk_create refuses it, so insert the child
-        # table's rows with the ids just allocated, as Model.save would.
-        self.model.objects.all()._batched_insert(pages, self.local_fields, batch_size=None)
+        # Multi-table inheritance: the child table's rows with the ids just allocated,
+        # as Model.save would.
+        insert_rows(self.model, pages, fields=self.local_fields)
 
     def _insert_parts(self, pages: list[Any]) -> None:
         if self.model is not ServicePage:
             return
         by_model: dict[type[Any], list[Any]] = defaultdict(list)
-        links: list[Any] = []
-        through = ServicePage.taxonomy_terms.through
+        links: list[tuple[int, int]] = []
         for page in pages:
             for relation in PART_RELATIONS:
                 for part in getattr(page, relation).all():
                     part.page_id = page.pk
                     by_model[type(part)].append(part)
-            links.extend(
-                through(servicepage_id=page.pk, taxonomyterm_id=term.pk)
-                for term in page.taxonomy_terms.all()
-            )
+            links.extend((page.pk, term.pk) for term in page.taxonomy_terms.all())
+        # The parts' ids are part of the revision content, so they are read back.
         for model, parts in by_model.items():
-            model.objects.bulk_create(parts)
-        through.objects.bulk_create(links)
+            insert_children(model, parts, "page_id")
+        through = ServicePage.taxonomy_terms.through
+        columns = [through._meta.get_field("servicepage"), through._meta.get_field("taxonomyterm")]
+        insert_values(through, columns, links)  # type: ignore[arg-type]
 
     def _link_revisions(self, pages: list[Any], revisions: list[Revision]) -> None:
         rows = []
@@ -233,7 +234,7 @@ class BulkPageCreator:
             final = {name: getattr(page, name) for name in DRAFT_STATE}
             for name, value in DRAFT_STATE.items():
                 setattr(page, name, value)
-            content = page.serializable_data()
+            content = serializable_data(page)
             for name, value in final.items():
                 setattr(page, name, value)
             revisions.append(
@@ -246,24 +247,40 @@ class BulkPageCreator:
                     created_at=now,
                 )
             )
-        return Revision.objects.bulk_create(revisions)
+        insert_rows(Revision, revisions)
+        # Each new page has exactly this one revision; in id order, so that a stale
+        # row left for a reused page id (SQLite) cannot win.
+        ids = read_ids(
+            Revision,
+            "object_id",
+            [revision.object_id for revision in revisions],
+            base_content_type_id=self.base_content_type.pk,
+        )
+        for revision in revisions:
+            revision.pk = ids[revision.object_id]
+            revision._state.adding = False
+        return revisions
 
     def _insert_logs(self, pages: list[Any], revisions: list[Revision], now: Any) -> None:
         # As add_child logs the creation (no revision) and publish(log_action=True)
         # the publishing (with its revision).
         actions = ["wagtail.create", "wagtail.publish"] if self.publish else ["wagtail.create"]
-        insert_rows(
+        # The entries differ only in these columns; the rest is prepared once.
+        varying = ["label", "action", "revision_id", "page_id", "data"]
+        template = PageLogEntry(content_type=self.content_type, timestamp=now, content_changed=True)
+        rows = RowTemplate(PageLogEntry, template, varying)
+        insert_values(
             PageLogEntry,
+            rows.fields,
             [
-                PageLogEntry(
-                    content_type=self.content_type,
-                    label=page.get_admin_display_title(),
-                    action=action,
-                    timestamp=now,
-                    data={},
-                    revision=revision if action == "wagtail.publish" else None,
-                    content_changed=True,
-                    page_id=page.pk,
+                rows.row(
+                    {
+                        "label": page.get_admin_display_title(),
+                        "action": action,
+                        "revision_id": revision.pk if action == "wagtail.publish" else None,
+                        "page_id": page.pk,
+                        "data": {},
+                    }
                 )
                 for page, revision in zip(pages, revisions, strict=True)
                 for action in actions
@@ -372,30 +389,6 @@ def _write_listing_documents(pages: list[ServicePage]) -> list[int]:
             logger.exception("Indexing %d imported listing(s) failed; queued instead.", len(chunk))
             left.extend(page.pk for page in chunk)
     return left
-
-
-def insert_rows(model: type[Any], objs: list[Any], *, ignore_conflicts: bool = False) -> None:
-    """``bulk_create`` for rows whose new ids nobody needs: one prepared INSERT run
-    with ``executemany``, values prepared exactly as ``Model.save`` prepares them."""
-    if not objs:
-        return
-    opts = model._meta
-    fields = [f for f in opts.concrete_fields if not (f.primary_key and f.db_returning)]
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    ops = connection.ops
-    sql = "{} {} ({}) VALUES ({}) {}".format(
-        ops.insert_statement(on_conflict=on_conflict),
-        ops.quote_name(opts.db_table),
-        ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or "",
-    )
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql.rstrip(), rows)
 
 
 def _describe(error: ValidationError) -> str:

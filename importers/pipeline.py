@@ -26,6 +26,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from .duplicates import DuplicateFinder
 from .records import ServiceRecord, SkipRecord, SourceError
 from .report import ImportReport
+from .sql_rows import fewer_collections
 from .upsert import PageWriter
 
 BATCH_SIZE = 500
@@ -101,7 +102,7 @@ def run_pipeline(
 
     # Pages written the normal way each update the reference index three times; it is
     # done once per page in writer.finish() instead. The switch is thread-local.
-    with disable_reference_index_auto_update():
+    with fewer_collections(), disable_reference_index_auto_update():
         try:
             for item in items:
                 if options.limit is not None and done >= options.limit:
