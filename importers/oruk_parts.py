@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from directory.models.area import UNITED_KINGDOM_GSS
 from directory.oruk.ids import derived_id
 from directory.schedules import Weekday
-from search.gazetteer import Gazetteer, ResolvedLocation
+from search.gazetteer import RESOLVES_WARDS, Gazetteer, ResolvedLocation
 
 from .oruk_reference import ReferenceData, as_uuid, gss_code
 from .text import clean_text, clean_url, one_line, truncate
@@ -318,6 +318,9 @@ def languages(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --- service areas ------------------------------------------------------------------------
 
+#: GSS entity codes of electoral wards: England, Wales, Scotland, Northern Ireland.
+WARD_CODE_PREFIXES = frozenset({"E05", "W05", "S13", "N08"})
+
 
 def service_areas(
     record: dict[str, Any], refs: ReferenceData, warnings: list[str]
@@ -333,6 +336,12 @@ def service_areas(
         radius = _radius(entry) if entry.get("extent_type") == "geojson" else None
         if code == UNITED_KINGDOM_GSS:
             fields["kind"] = "national"
+        elif code and code[:3] in WARD_CODE_PREFIXES and not RESOLVES_WARDS:
+            warnings.append(
+                f"service area {name or code} ({code}) is a ward, and searches can't yet tell "
+                "which ward a postcode is in; left out"
+            )
+            continue
         elif code:
             area = refs.area(code, name)
             if area is None:
