@@ -78,17 +78,28 @@ def locations_near(lat: float, lon: float, metres: float) -> list[int]:
     ]
 
 
-def filter_services_by_postcode(
-    services: QuerySet[ServicePage], params: Params
-) -> QuerySet[ServicePage]:
-    """``postcode`` + optional ``proximity`` on services: some location must be near."""
+def _postcode_and_proximity(
+    params: Params,
+) -> tuple[float, float, frozenset[str], float | None] | None:
+    """(lat, lon, area codes, proximity in metres) from ``postcode`` and ``proximity``,
+    or None when no postcode was given."""
     postcode = params.text("postcode")
     metres = params.metres("proximity")
     if not postcode:
         if metres is not None:
             raise ApiError(400, "'proximity' needs a 'postcode' to measure from.")
+        return None
+    return (*resolve_postcode(postcode), metres)
+
+
+def filter_services_by_postcode(
+    services: QuerySet[ServicePage], params: Params
+) -> QuerySet[ServicePage]:
+    """``postcode`` + optional ``proximity`` on services: some location must be near."""
+    searcher = _postcode_and_proximity(params)
+    if searcher is None:
         return services
-    lat, lon, codes = resolve_postcode(postcode)
+    lat, lon, codes, metres = searcher
     services = services.filter(covering(lat, lon, codes))
     if metres is not None:
         near = ServiceLocation.objects.filter(pk__in=locations_near(lat, lon, metres))
@@ -100,13 +111,10 @@ def filter_locations_by_postcode(
     locations: QuerySet[ServiceLocation], params: Params
 ) -> QuerySet[ServiceLocation]:
     """``postcode`` + optional ``proximity`` on service_at_locations."""
-    postcode = params.text("postcode")
-    metres = params.metres("proximity")
-    if not postcode:
-        if metres is not None:
-            raise ApiError(400, "'proximity' needs a 'postcode' to measure from.")
+    searcher = _postcode_and_proximity(params)
+    if searcher is None:
         return locations
-    lat, lon, codes = resolve_postcode(postcode)
+    lat, lon, codes, metres = searcher
     covered = ServicePage.objects.filter(covering(lat, lon, codes)).values("pk")
     locations = locations.filter(page_id__in=covered)
     if metres is not None:
