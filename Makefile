@@ -107,7 +107,7 @@ format: deps
 # The recommender against nearest-first and keyword-only baselines on labelled personas.
 eval: deps
 	$(MANAGE) build_gazetteer
-	$(PY) recommender/evaluate.py
+	$(PY) -m evaluation.recommender
 
 bench: deps assets
 	$(MANAGE) build_gazetteer

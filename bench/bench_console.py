@@ -74,8 +74,8 @@ def in_process(rounds: int) -> list[float]:
     from django.contrib.sessions.backends.signed_cookies import SessionStore
     from django.test import RequestFactory
 
-    from cms.signposting import views
     from directory.models import ServicePage
+    from signposting import views
 
     user = get_user_model()(username="bench", is_superuser=True, is_active=True)
     factory = RequestFactory()

@@ -90,7 +90,7 @@ def main() -> None:
         import django
 
         django.setup()
-    from search.gazetteer import Gazetteer, build_gazetteer, configured_paths
+    from geography.gazetteer import Gazetteer, build_gazetteer, configured_paths
 
     store_dir, shared_dir = configured_paths()
     store_dir = args.store or store_dir

@@ -36,7 +36,7 @@ def setup(var_dir: str) -> Path:
     from django.conf import settings
     from django.core.management import call_command
 
-    from search.gazetteer import build_gazetteer
+    from geography.gazetteer import build_gazetteer
 
     call_command("migrate", verbosity=0)
     build_gazetteer(settings.GAZETTEER_DIR, settings.DIRECTORY_SHARED_DATA)
@@ -102,7 +102,7 @@ def main() -> int:
             print(f"Shared data not found at {path}; nothing to measure.")
             return 0
         from directory.models import ServicePage
-        from importers.warm_spaces import import_warm_spaces
+        from importers.sources.warm_spaces import import_warm_spaces
 
         base_rate = baseline(path)
         index_seconds = time_listing_index()

@@ -31,10 +31,10 @@ def main() -> int:
     django.setup()
     from django.utils import timezone
 
-    from cms.resource_lists.qr import qr_png_data_uri
-    from cms.resource_lists.rendering import render_pdf
-    from cms.resource_lists.stores import ListData, ListItemData
     from directory.models import ServicePage
+    from signposting.resource_lists.qr import qr_png_data_uri
+    from signposting.resource_lists.rendering import render_pdf
+    from signposting.resource_lists.stores import ListData, ListItemData
 
     ids = list(ServicePage.objects.live().order_by("pk").values_list("pk", flat=True)[: args.items])
     if not ids:

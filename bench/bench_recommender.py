@@ -37,10 +37,10 @@ def main() -> int:
     django.setup()
     from django.conf import settings
 
+    from evaluation.offline import records_from_csv
     from recommender.artefacts import build_artefacts
     from recommender.features import BY_PHONE, IN_PERSON, TermVocab
     from recommender.needs import specs_from_seed
-    from recommender.offline import records_from_csv
     from recommender.query import Query
     from recommender.recommend import recommend
 

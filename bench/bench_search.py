@@ -186,7 +186,7 @@ class Generator:
         return docs
 
     def queries(self, count: int) -> list[Any]:
-        from search.gazetteer import ResolvedLocation
+        from geography.gazetteer import ResolvedLocation
         from search.query import SearchFilters, SearchQuery
 
         r = random.Random(7)

@@ -37,8 +37,9 @@ GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(VAR_DIR / "gazetteer")))
 INSTALLED_APPS = [
     "cms.home",
     "cms.workflows",
-    "cms.resource_lists",
-    "cms.signposting",
+    "signposting.resource_lists",
+    "signposting",
+    "geography",
     "directory",
     "search",
     "importers",
@@ -217,7 +218,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 # Text messages go through a pluggable backend; the default writes them to files.
-SMS_BACKEND = env("SMS_BACKEND", default="cms.signposting.sms.FileSMSBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="signposting.sms.FileSMSBackend")
 SMS_FILE_PATH = VAR_DIR / "sent-sms"
 # The console searches around here when a caller names no place (empty: nationwide).
 SIGNPOSTING_HOME_PLACE = env("SIGNPOSTING_HOME_PLACE", default="Bournemouth")

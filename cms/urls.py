@@ -11,8 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
     path("what-matters/", include("recommender.urls")),
-    path("lists/", include("cms.resource_lists.urls")),
-    path("console/", include("cms.signposting.urls")),
+    path("lists/", include("signposting.resource_lists.urls")),
+    path("console/", include("signposting.urls")),
     path("api/oruk/", include("directory.oruk.urls")),
 ]
 

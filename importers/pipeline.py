@@ -23,11 +23,11 @@ from typing import Any
 
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from .duplicates import DuplicateFinder
-from .records import ServiceRecord, SkipRecord, SourceError
-from .report import ImportReport
-from .sql_rows import fewer_collections
-from .upsert import PageWriter
+from importers.records import ServiceRecord, SkipRecord, SourceError
+from importers.report import ImportReport
+from importers.writing.duplicates import DuplicateFinder
+from importers.writing.sql_rows import fewer_collections
+from importers.writing.upsert import PageWriter
 
 BATCH_SIZE = 500
 ProgressCallback = Callable[[int, int | None], None]

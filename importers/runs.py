@@ -19,10 +19,10 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from .models import ImportKind, ImportRun, ImportStatus
-from .pipeline import Item
-from .report import ImportReport
-from .upsert import ImportSetupError
+from importers.models import ImportKind, ImportRun, ImportStatus
+from importers.pipeline import Item
+from importers.report import ImportReport
+from importers.writing.upsert import ImportSetupError
 
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -82,7 +82,7 @@ def _dispatch(run: ImportRun, checkpoint: dict[str, Any], progress: Any, save: A
     }
     location: str | Path = run.url or Path(run.file_path)
     if run.kind == ImportKind.ORUK:
-        from .oruk import import_oruk
+        from importers.sources.oruk import import_oruk
 
         return import_oruk(location, source=run.source or None, resume=checkpoint, **common)
     if not run.file_path:
@@ -92,11 +92,11 @@ def _dispatch(run: ImportRun, checkpoint: dict[str, Any], progress: Any, save: A
         raise ImportSetupError(f"The file {run.file_name or path.name} is no longer there.")
     resume_after = checkpoint.get("done", 0)
     if run.kind == ImportKind.CSV:
-        from .csv_listings import SOURCE, import_csv_listings
+        from importers.sources.csv_listings import SOURCE, import_csv_listings
 
         return import_csv_listings(
             path, source=run.source or SOURCE, resume_after=resume_after, **common
         )
-    from .warm_spaces import import_warm_spaces
+    from importers.sources.warm_spaces import import_warm_spaces
 
     return import_warm_spaces(path, resume_after=resume_after, **common)

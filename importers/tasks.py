@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import shared_task
 
-from .warm_spaces import import_warm_spaces
+from importers.sources.warm_spaces import import_warm_spaces
 
 
 @shared_task(name="importers.import_warm_spaces")
@@ -21,7 +21,7 @@ def import_warm_spaces_task(path: str, publish: bool = True) -> dict[str, Any]:
 def run_import_task(run_id: int, resume: bool = False) -> dict[str, Any] | None:
     """Run the import an ``ImportRun`` row describes (ORUK feed, CSV template, warm
     spaces); progress, checkpoint and report are written to that row."""
-    from .runs import execute_run
+    from importers.runs import execute_run
 
     report = execute_run(run_id, resume=resume)
     return report.as_dict() if report is not None else None

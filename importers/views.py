@@ -33,11 +33,10 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from cms.resource_lists.access import is_council_manager
-
-from .models import ImportKind, ImportRun, ImportStatus
-from .safe_fetch import FeedError, check_url
-from .tasks import run_import_task
+from importers.models import ImportKind, ImportRun, ImportStatus
+from importers.sources.safe_fetch import FeedError, check_url
+from importers.tasks import run_import_task
+from signposting.resource_lists.access import is_council_manager
 
 #: Largest feed or CSV the admin accepts (a 50 MB feed fits).
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024

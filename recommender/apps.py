@@ -6,6 +6,6 @@ class RecommenderConfig(AppConfig):
     verbose_name = "What matters recommender"
 
     def ready(self) -> None:
-        from . import signals
+        from recommender import signals
 
         signals.connect()

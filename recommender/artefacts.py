@@ -30,7 +30,7 @@ from django.conf import settings
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from .features import ListingRecord, TermVocab, analyse
+from recommender.features import ListingRecord, TermVocab, analyse
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def save_artefacts(artefacts: Artefacts, directory: Path | None = None) -> Path:
 
 
 def build_from_db() -> Artefacts:
-    from .features import records_from_db
+    from recommender.features import records_from_db
 
     return build_artefacts(records_from_db(), TermVocab.from_db())
 

@@ -312,7 +312,7 @@ def records_from_db() -> Iterator[ListingRecord]:
 
 
 def record_from_import(listing: Any) -> ListingRecord:
-    """Features of a warm spaces importer ``Listing`` (importers.warm_spaces_rows)."""
+    """Features of a warm spaces importer ``Listing`` (importers.sources.warm_spaces_rows)."""
     page, location = listing.page, listing.location
     return make_record(
         listing_id=listing.external_id,

@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 
-from .features import ACCESS_BITS, MODE_BITS
-from .forms import (
+from recommender.features import ACCESS_BITS, MODE_BITS
+from recommender.forms import (
     ACCESS_CHOICES,
     AGE_BANDS,
     AGE_CHOICES,
@@ -32,7 +32,7 @@ from .forms import (
     WhenForm,
     WhoForm,
 )
-from .query import Query
+from recommender.query import Query
 
 SESSION_KEY = "what_matters"
 

@@ -82,7 +82,7 @@ class LocationForm(QuestionForm):
         self.place_choices: list[str] = []
 
     def clean_location(self) -> str:
-        from search.gazetteer import (
+        from geography.gazetteer import (
             AmbiguousLocation,
             GazetteerUnavailable,
             ResolvedLocation,

@@ -59,7 +59,7 @@ def _spec(item: dict[str, Any], kind: str) -> NeedSpec:
 
 def specs_from_db() -> tuple[list[NeedSpec], list[NeedSpec]]:
     """(needs, interests) as council staff have edited them; the seed if the table is empty."""
-    from .models import MappingKind, NeedMapping
+    from recommender.models import MappingKind, NeedMapping
 
     rows = list(NeedMapping.objects.prefetch_related("taxonomy_terms"))
     if not rows:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .features import IN_PERSON, PART_NAMES, slot_bit
+from recommender.features import IN_PERSON, PART_NAMES, slot_bit
 
 EARTH_RADIUS_MILES = 3958.8
 

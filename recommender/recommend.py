@@ -9,13 +9,20 @@ from typing import Any
 import numpy as np
 
 from directory.templatetags.directory_tags import miles as miles_words
-
-from .artefacts import Artefacts
-from .features import ACCESS_BITS, ACCESS_LABELS, BY_PHONE, ONLINE, analyse, day_words, days_in
-from .needs import NeedSpec
-from .query import Query
-from .reranker import rerank_scores
-from .scoring import DEFAULT_WEIGHTS, Candidates, Weights, score, top_pool
+from recommender.artefacts import Artefacts
+from recommender.features import (
+    ACCESS_BITS,
+    ACCESS_LABELS,
+    BY_PHONE,
+    ONLINE,
+    analyse,
+    day_words,
+    days_in,
+)
+from recommender.needs import NeedSpec
+from recommender.query import Query
+from recommender.reranker import rerank_scores
+from recommender.scoring import DEFAULT_WEIGHTS, Candidates, Weights, score, top_pool
 
 DEFAULT_COUNT = 8
 #: 0.7 at first; 0.85 (tuned on training personas) keeps the round-robin and the

@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .scoring import FEATURE_NAMES
+from recommender.scoring import FEATURE_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +58,14 @@ def rerank_scores(model: Pipeline, features: Sequence[dict[str, float]], scores:
 
 
 def reranker_path() -> Path:
-    from .artefacts import artefact_dir
+    from recommender.artefacts import artefact_dir
 
     return artefact_dir() / RERANKER_FILE
 
 
 def train_from_feedback() -> Pipeline | None:
     """Train on every SuggestionFeedback row and save; remove a stale model if not ready."""
-    from .models import FeedbackLabel, SuggestionFeedback
+    from recommender.models import FeedbackLabel, SuggestionFeedback
 
     rows = list(SuggestionFeedback.objects.values_list("features", "label"))
     features = [f or {} for f, _ in rows]

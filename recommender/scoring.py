@@ -28,10 +28,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from .artefacts import Artefacts
-from .features import BY_PHONE, IN_PERSON, ONLINE, analyse
-from .needs import NeedSpec
-from .query import Query, miles_between
+from recommender.artefacts import Artefacts
+from recommender.features import BY_PHONE, IN_PERSON, ONLINE, analyse
+from recommender.needs import NeedSpec
+from recommender.query import Query, miles_between
 
 #: A need counts as served (for explanations, coverage and diversity) when the
 #: listing is in one of its categories or its text evidence reaches this score.

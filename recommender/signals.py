@@ -8,7 +8,7 @@ from django.db import transaction
 
 
 def listing_changed(sender: Any, **kwargs: Any) -> None:
-    from .tasks import request_rebuild
+    from recommender.tasks import request_rebuild
 
     # on_commit: a rolled-back publish must not trigger a build, and the task must
     # see the committed rows.

@@ -14,7 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from . import artefacts, reranker
+from recommender import artefacts, reranker
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from recommender import views
 
 app_name = "what_matters"
 

@@ -19,14 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.workflows.roles import COUNCIL_STAFF_ROLES
 from directory.models import ServicePage
-
-from . import flow
-from .artefacts import get_artefacts
-from .forms import FeedbackForm, InterestsForm, NeedsForm, QuestionForm
-from .models import SavedPlan, SuggestionFeedback
-from .needs import specs_from_db
-from .recommend import Suggestion, recommend
-from .reranker import load_reranker
+from recommender import flow
+from recommender.artefacts import get_artefacts
+from recommender.forms import FeedbackForm, InterestsForm, NeedsForm, QuestionForm
+from recommender.models import SavedPlan, SuggestionFeedback
+from recommender.needs import specs_from_db
+from recommender.recommend import Suggestion, recommend
+from recommender.reranker import load_reranker
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import NeedMapping, SuggestionFeedback
+from recommender.models import NeedMapping, SuggestionFeedback
 
 
 class NeedMappingViewSet(SnippetViewSet):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from search.gazetteer.types import ResolvedLocation
+from geography.gazetteer.types import ResolvedLocation
 
 #: Longest query text we look at; the rest is ignored (a 5000-character paste is noise).
 MAX_QUERY_CHARS = 200

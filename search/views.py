@@ -12,6 +12,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from directory.models import TaxonomyTerm
+from geography.gazetteer import (
+    AmbiguousLocation,
+    GazetteerUnavailable,
+    ResolvedLocation,
+    UnresolvedLocation,
+    resolve_location,
+)
 from search.backends import SearchQuery, SearchResults, get_search_backend
 from search.forms import (
     ACCESSIBILITY_LABELS,
@@ -21,13 +28,6 @@ from search.forms import (
     TIME_CHOICES,
     WIDER_RADIUS,
     ListingSearchForm,
-)
-from search.gazetteer import (
-    AmbiguousLocation,
-    GazetteerUnavailable,
-    ResolvedLocation,
-    UnresolvedLocation,
-    resolve_location,
 )
 
 logger = logging.getLogger(__name__)

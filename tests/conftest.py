@@ -26,8 +26,8 @@ def shared_data() -> Any:
 @pytest.fixture(scope="session")
 def gazetteer_store(shared_data: Any) -> Any:
     """Build the postcode store once (a no-op when `make` already built it)."""
-    from search.gazetteer import reset_gazetteer
-    from search.gazetteer.build import build_gazetteer
+    from geography.gazetteer import reset_gazetteer
+    from geography.gazetteer.build import build_gazetteer
 
     build_gazetteer(settings.GAZETTEER_DIR, shared_data)
     reset_gazetteer()

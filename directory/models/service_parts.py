@@ -249,7 +249,7 @@ class ServiceAreaCoverage(ServicePart):
         if self.kind == CoverageKind.AREA and not self.area_id:
             raise ValidationError({"area": "Choose the council area or ward this service covers."})
         if self.kind == CoverageKind.AREA and self.area and self.area.area_type == AreaType.WARD:
-            from search.gazetteer import RESOLVES_WARDS
+            from geography.gazetteer import RESOLVES_WARDS
 
             if not RESOLVES_WARDS:
                 raise ValidationError(

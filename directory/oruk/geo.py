@@ -24,7 +24,7 @@ METRES_PER_MILE = 1609.344
 
 def resolve_postcode(text: str) -> tuple[float, float, frozenset[str]]:
     """(lat, lon, area codes) for a postcode or place; ``ApiError`` when it can't."""
-    from search.gazetteer import (
+    from geography.gazetteer import (
         AmbiguousLocation,
         GazetteerUnavailable,
         ResolvedLocation,

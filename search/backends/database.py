@@ -34,9 +34,9 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from geography.gazetteer.types import ResolvedLocation
 from search import models, ranking
 from search.documents import ListingDocument, Slot, build_documents, iter_documents
-from search.gazetteer.types import ResolvedLocation
 from search.models import IndexedListing, IndexedLocation
 from search.query import (
     ACCESSIBILITY_FEATURES,

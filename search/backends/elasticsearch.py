@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from geography.gazetteer.types import ResolvedLocation
 from search import ranking
 from search.documents import ListingDocument, build_documents, iter_documents
-from search.gazetteer.types import ResolvedLocation
 from search.query import SearchHit, SearchQuery, SearchResults, matched_terms, parse_text
 
 from . import base

@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from geography.gazetteer.types import UK_CODE, ResolvedLocation
 from search import ranking
-from search.gazetteer.types import UK_CODE, ResolvedLocation
 from search.query import (
     ATTENDANCE_MODES,
     MAX_QUERY_CHARS,

@@ -25,8 +25,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.db import connection
 
+from geography.gazetteer.types import UK_CODE, ResolvedLocation
 from search import models
-from search.gazetteer.types import UK_CODE, ResolvedLocation
 from search.query import SearchFilters, valid_codes
 from search.ranking import EARTH_RADIUS_MILES, bounding_box, haversine_miles
 

@@ -24,7 +24,7 @@ pytestmark = [
 def officer_page(browser: Any, live_server: Any, listings: Any, settings: Any) -> Iterator[Any]:
     from django.contrib.auth import get_user_model
 
-    settings.SMS_BACKEND = "cms.signposting.sms.LocmemSMSBackend"
+    settings.SMS_BACKEND = "signposting.sms.LocmemSMSBackend"
     user = get_user_model().objects.create_user("browser-officer", password="a long pass phrase")
     user.groups.add(Group.objects.get(name=Role.CONTACT_OFFICER.value))
     context = browser.new_context(base_url=live_server.url)
@@ -57,7 +57,7 @@ def listings(db: None) -> Any:
 # One test function: a transactional test flushes the migration-made home page and
 # groups afterwards, so the whole journey runs against one live server session.
 def test_console_keyboard_journey_and_accessibility(officer_page: Any, gazetteer_store: Any):
-    from cms.signposting import sms
+    from signposting import sms
 
     sms.outbox.clear()
     page = officer_page

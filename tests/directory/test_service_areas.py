@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from directory.models import Area, AreaType, ServiceAreaCoverage
-from search.gazetteer import RESOLVES_WARDS
+from geography.gazetteer import RESOLVES_WARDS
 
 
 @pytest.mark.django_db

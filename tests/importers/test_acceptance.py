@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from directory.models import OrganisationPage, ServicePage
-from importers.oruk import import_oruk
-from importers.warm_spaces import import_warm_spaces
+from importers.sources.oruk import import_oruk
+from importers.sources.warm_spaces import import_warm_spaces
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from directory.models import Area, AreaType
-from importers.areas import load_areas
+from importers.sources.areas import load_areas
 
 
 @pytest.mark.django_db

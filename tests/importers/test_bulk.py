@@ -14,7 +14,7 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from directory.models import OrganisationPage, ServicePage, TaxonomyTerm
 from importers.records import OrganisationRecord, ServiceRecord
 from importers.report import ImportReport
-from importers.upsert import PageWriter
+from importers.writing.upsert import PageWriter
 
 #: Columns that legitimately differ between two pages: identity, position, time.
 VOLATILE = {

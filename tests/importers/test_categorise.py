@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from importers.categorise import Categoriser
+from importers.parsing.categorise import Categoriser
 
 
 @pytest.fixture

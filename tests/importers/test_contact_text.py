@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from importers.contact_text import extract_contacts, extract_emails, format_uk_phone
+from importers.parsing.contact_text import extract_contacts, extract_emails, format_uk_phone
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from directory.models import OrganisationPage, ServicePage
-from importers.csv_listings import import_csv_listings, parse_days, parse_time
-from importers.upsert import ImportSetupError
+from importers.sources.csv_listings import import_csv_listings, parse_days, parse_time
+from importers.writing.upsert import ImportSetupError
 
 TEMPLATE = (
     Path(__file__).resolve().parents[2] / "importers" / "templates_csv" / "listings_template.csv"

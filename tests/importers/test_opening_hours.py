@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from directory.schedules import Weekday
-from importers.opening_hours import parse_opening_hours
+from importers.parsing.opening_hours import parse_opening_hours
 
 
 def t(text: str) -> dt.time:

@@ -16,8 +16,8 @@ from django.core.management import call_command
 
 from directory.models import OrganisationPage, ServicePage
 from importers.models import ImportRun, ImportStatus
-from importers.oruk import import_oruk
 from importers.runs import execute_run
+from importers.sources.oruk import import_oruk
 
 ORG_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
 
@@ -237,7 +237,7 @@ def test_unreachable_url_and_non_http_schemes_are_refused(tmp_path: Path, settin
     settings.IMPORTER_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]  # so it gets as far as connecting
     assert "Could not fetch" in import_oruk("http://127.0.0.1:9/services").error
     with pytest.raises(Exception, match="Only http and https"):
-        from importers.oruk_feed import fetch
+        from importers.sources.oruk_feed import fetch
 
         fetch("file:///etc/passwd")
 
@@ -254,7 +254,7 @@ def test_command_imports_a_file(tmp_path: Path, capsys) -> None:
 def test_a_50_mb_feed_is_streamed_not_loaded(tmp_path: Path) -> None:
     import tracemalloc
 
-    from importers.json_stream import JsonRecordStream
+    from importers.parsing.json_stream import JsonRecordStream
 
     path = tmp_path / "big.json"
     padding = "x" * 2000

@@ -31,7 +31,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.oruk.exports import ndjson_export
-from importers.oruk import import_oruk
+from importers.sources.oruk import import_oruk
 from tests.factories import OrganisationPageFactory, ServicePageFactory
 
 

@@ -21,9 +21,9 @@ from django.core.management import call_command
 from cms.workflows.roles import Role
 from directory.models import ServicePage
 from importers.models import ImportRun, ImportStatus
-from importers.oruk import import_oruk
-from importers.oruk_feed import fetch
-from importers.safe_fetch import BlockedAddress, FeedError, check_url, is_internal
+from importers.sources.oruk import import_oruk
+from importers.sources.oruk_feed import fetch
+from importers.sources.safe_fetch import BlockedAddress, FeedError, check_url, is_internal
 
 INSIDE = "points inside our network"
 FEED = [{"id": "s1", "name": "Knit and Natter", "organization": {"id": "o1", "name": "Crafty"}}]

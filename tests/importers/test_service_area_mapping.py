@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from directory.models import Area
-from importers.oruk_parts import service_areas
-from importers.oruk_reference import ReferenceData
-from search.gazetteer import RESOLVES_WARDS
+from geography.gazetteer import RESOLVES_WARDS
+from importers.sources.oruk_parts import service_areas
+from importers.sources.oruk_reference import ReferenceData
 
 
 @pytest.mark.django_db

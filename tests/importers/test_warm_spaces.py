@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from directory.models import OrganisationPage, ServiceLocation, ServicePage
+from importers.sources.warm_spaces import import_warm_spaces
 from importers.tasks import import_warm_spaces_task
-from importers.warm_spaces import import_warm_spaces
 
 COLUMNS = [
     "id", "source_id", "source_title", "source_url", "source_checked", "title",

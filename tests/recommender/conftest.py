@@ -14,11 +14,11 @@ from directory.models import (
     ServiceSchedule,
     TaxonomyTerm,
 )
+from geography.gazetteer import ResolvedLocation
 from recommender import artefacts as artefact_module
 from recommender import reranker as reranker_module
 from recommender.features import IN_PERSON, ListingRecord, make_record
 from recommender.flow import SESSION_KEY
-from search.gazetteer import ResolvedLocation
 from tests.factories import OrganisationPageFactory
 
 BH1 = (50.727909, -1.863623)  # BH1 1AA
@@ -47,7 +47,7 @@ def fake_location(monkeypatch: Any) -> Callable[..., None]:
             lad_code="E06000058",
             upper_tier_code="E06000058",
         )
-        monkeypatch.setattr("search.gazetteer.resolve_location", lambda text: found)
+        monkeypatch.setattr("geography.gazetteer.resolve_location", lambda text: found)
 
     install()
     return install

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.conf import settings
 
-from importers.warm_spaces import import_warm_spaces
+from importers.sources.warm_spaces import import_warm_spaces
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from recommender import evaluate
+from evaluation.recommender import Methods, Persona, coverage_at, metrics, ndcg_at, precision_at
+from evaluation import recommender as evaluate
 from recommender.artefacts import build_artefacts
-from recommender.evaluate import Methods, Persona, coverage_at, metrics, ndcg_at, precision_at
 from recommender.features import TermVocab
 from recommender.needs import specs_from_seed
 from recommender.query import Query

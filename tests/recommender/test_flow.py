@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from geography.gazetteer import AmbiguousLocation, ResolvedLocation, UnresolvedLocation
 from recommender.flow import SESSION_KEY
 from recommender.models import SavedPlan, SuggestionFeedback
-from search.gazetteer import AmbiguousLocation, ResolvedLocation, UnresolvedLocation
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from cms.resource_lists.models import ResourceList, ResourceListItem
-from cms.signposting.models import SignpostingEvent
 from directory.models import ServicePage, ServiceStatus
+from signposting.models import SignpostingEvent
+from signposting.resource_lists.models import ResourceList, ResourceListItem
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from cms.resource_lists.models import ResourceList, ResourceListItem
-from cms.resource_lists.rendering import render_pdf
-from cms.resource_lists.stores import DbListStore
-from cms.signposting.models import SignpostingEvent
+from signposting.models import SignpostingEvent
+from signposting.resource_lists.models import ResourceList, ResourceListItem
+from signposting.resource_lists.rendering import render_pdf
+from signposting.resource_lists.stores import DbListStore
 from tests.resource_lists.conftest import zbar_decode
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_resident_print_is_not_logged(client, listings):
 
 
 def test_logo_is_read_from_disk_for_the_pdf(tmp_path: Path):
-    from cms.resource_lists.rendering import logo_source
+    from signposting.resource_lists.rendering import logo_source
 
     class NoLogo:
         logo = None
@@ -221,7 +221,7 @@ def test_logo_is_read_from_disk_for_the_pdf(tmp_path: Path):
 
 
 def test_council_name_is_a_safe_css_string_in_the_page_footer():
-    from cms.resource_lists.rendering import css_string
+    from signposting.resource_lists.rendering import css_string
 
     value = css_string('A "quoted" & </style> council\\')
     assert value == '"A \\22 quoted\\22  \\26  \\3c /style\\3e  council\\5c "'

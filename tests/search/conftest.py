@@ -26,9 +26,9 @@ from directory.models import (
     ServiceSchedule,
     TaxonomyTerm,
 )
+from geography.gazetteer import ResolvedLocation
 from search.backends import base as backends_base
 from search.backends import get_search_backend
-from search.gazetteer import ResolvedLocation
 from tests.factories import OrganisationPageFactory
 
 BCP = "E06000058"  # Bournemouth, Christchurch and Poole

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from directory.models import ServiceStatus
+from geography.gazetteer import ResolvedLocation
 from search.backends import SearchFilters, SearchQuery
-from search.gazetteer import ResolvedLocation
 
 from .conftest import BCP, BH1, ids, miles_north
 
@@ -148,7 +148,7 @@ def test_venue_beats_coverage_and_shows_distance(
 def test_covers_area_from_gazetteer_postcode(
     search_backend: Any, make_listing: Any, bcp_area: Any, gazetteer_store: Any
 ) -> None:
-    from search.gazetteer import reset_gazetteer, resolve_location
+    from geography.gazetteer import reset_gazetteer, resolve_location
 
     reset_gazetteer()
     location = resolve_location("BH8 8DL")

@@ -33,7 +33,7 @@ def result_miles(html: str) -> list[float]:
 
 @pytest.fixture
 def bh_listings(db: None, shared_data: Any, gazetteer_store: Any) -> int:
-    from importers.warm_spaces import import_warm_spaces
+    from importers.sources.warm_spaces import import_warm_spaces
 
     import_warm_spaces(shared_data / "listings" / "warm_spaces_bh.csv")
     return get_search_backend().rebuild()

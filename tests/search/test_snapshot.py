@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from geography.gazetteer import ResolvedLocation
 from search.backends import database, get_search_backend, snapshot
 from search.backends.snapshot import Record, concept_score
 from search.documents import ListingDocument, RadiusCoverage, Slot, Venue
-from search.gazetteer import ResolvedLocation
 from search.query import SearchFilters, SearchQuery
 from search.ranking import haversine_miles
 

@@ -19,9 +19,9 @@ from tests.resource_lists.conftest import (  # noqa: F401 - fixtures, used by na
 
 @pytest.fixture(autouse=True)
 def locmem_sms(settings: Any) -> Any:
-    from cms.signposting import sms
+    from signposting import sms
 
-    settings.SMS_BACKEND = "cms.signposting.sms.LocmemSMSBackend"
+    settings.SMS_BACKEND = "signposting.sms.LocmemSMSBackend"
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()

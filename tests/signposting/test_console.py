@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from cms.signposting.models import SignpostedListing, SignpostingEvent, SignpostingNeed
 from cms.workflows.roles import Role
+from signposting.models import SignpostedListing, SignpostingEvent, SignpostingNeed
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -8,8 +8,8 @@ import io
 import pytest
 from django.test import Client
 
-from cms.signposting.log import record_signposting, record_unmet_search
 from cms.workflows.roles import Role
+from signposting.log import record_signposting, record_unmet_search
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/signposting/"
@@ -17,7 +17,7 @@ URL = "/admin/signposting/"
 
 @pytest.fixture
 def logged(officer, listings, gazetteer_store):
-    from search.gazetteer import resolve_location
+    from geography.gazetteer import resolve_location
 
     bh8 = resolve_location("BH8 8DT")
     record_signposting(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms.signposting.parser import parse_console_query
+from signposting.parser import parse_console_query
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms.signposting.sms import FileSMSBackend, SMSMessage, normalise_uk_mobile, send_sms
+from signposting.sms import FileSMSBackend, SMSMessage, normalise_uk_mobile, send_sms
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from importers.management.commands._run_command import ImportCommand
 from importers.models import ImportKind
-
-from ._run_command import ImportCommand
 
 
 class Command(ImportCommand):

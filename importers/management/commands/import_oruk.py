@@ -12,10 +12,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from importers.management.commands._run_command import ImportCommand
 from importers.models import ImportKind
-from importers.oruk import is_url
-
-from ._run_command import ImportCommand
+from importers.sources.oruk import is_url
 
 
 class Command(ImportCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from importers.warm_spaces import ImportSetupError, import_warm_spaces
+from importers.sources.warm_spaces import ImportSetupError, import_warm_spaces
 
 DEFAULT_FILE = Path("listings") / "warm_spaces_bh.csv"
 

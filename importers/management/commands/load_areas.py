@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from importers.areas import AreasMissing, load_areas
+from importers.sources.areas import AreasMissing, load_areas
 
 
 class Command(BaseCommand):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SignpostingConfig(AppConfig):
+    name = "signposting"
+    label = "signposting"

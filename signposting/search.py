@@ -1,0 +1,178 @@
+"""The console's one door to search, so moving to the shared backend is one line.
+
+``console_search`` uses the project search backend (``search.backends``) when it exists
+and falls back to a simple keyword-and-distance query over live listings until then.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db.models import Q
+from geopy.distance import great_circle
+
+from directory.models import ServicePage
+from geography.gazetteer import ResolvedLocation
+from signposting.needs import STOP
+
+logger = logging.getLogger(__name__)
+
+#: "Nothing nearby" for the gaps report means nothing within this many miles.
+NEARBY_MILES = 3.0
+#: With nothing nearby, the console still shows what there is within this distance.
+WIDER_MILES = 20.0
+MAX_RESULTS = 20
+_FALLBACK_SCAN = 400
+_STOP = STOP
+
+
+@dataclass(frozen=True)
+class ConsoleHit:
+    page_id: int
+    title: str
+    summary: str
+    organisation: str
+    distance_miles: float | None
+    covers_area: bool = False
+
+
+def home_location() -> ResolvedLocation | None:
+    """The council's own area, searched when a caller names no place.
+
+    A contact centre answers its own council's residents, so "carers support" with no
+    place means "in our area" (settings.SIGNPOSTING_HOME_PLACE, within WIDER_MILES).
+    It also keeps as-you-type searches on one word fast at national scale.
+    """
+    from django.conf import settings
+
+    from geography.gazetteer import GazetteerUnavailable, resolve_location
+
+    place = getattr(settings, "SIGNPOSTING_HOME_PLACE", "")
+    if not place:
+        return None
+    try:
+        found = resolve_location(place)
+    except GazetteerUnavailable:
+        return None
+    return found if isinstance(found, ResolvedLocation) else None
+
+
+def console_search(
+    keywords: str,
+    location: ResolvedLocation | None,
+    limit: int = MAX_RESULTS,
+    radius_miles: float = NEARBY_MILES,
+) -> list[ConsoleHit]:
+    """Results for the console: nearby first; if nothing is nearby, within WIDER_MILES."""
+    try:
+        from search.backends import get_search_backend
+    except ImportError:  # before the shared search backend existed
+        return fallback_search(keywords, location, limit)
+    try:
+        backend = get_search_backend()
+        hits = backend_search(backend, keywords, location, radius_miles, limit)
+        if not hits and location is not None and radius_miles < WIDER_MILES:
+            hits = backend_search(backend, keywords, location, WIDER_MILES, limit)
+        return hits
+    except Exception:
+        # A broken or unbuilt index must not leave an officer with nothing mid-call.
+        logger.exception("Search backend failed; using the simple console search")
+        return fallback_search(keywords, location, limit)
+
+
+def backend_search(
+    backend: object,
+    keywords: str,
+    location: ResolvedLocation | None,
+    radius_miles: float,
+    limit: int,
+) -> list[ConsoleHit]:
+    from search.query import SearchQuery
+
+    results = backend.search(  # type: ignore[attr-defined]
+        SearchQuery(text=keywords, location=location, radius_miles=radius_miles, per_page=limit)
+    )
+    return [
+        ConsoleHit(
+            page_id=hit.page_id,
+            title=hit.title,
+            summary=hit.summary,
+            organisation=hit.organisation,
+            distance_miles=hit.distance_miles,
+            covers_area=hit.covers_area,
+        )
+        for hit in results.hits[:limit]
+    ]
+
+
+def _words(keywords: str) -> list[str]:
+    words = [w.lower() for w in keywords.split() if w.lower() not in _STOP and len(w) > 1]
+    # Fold simple plurals ("carers" finds "carer") since icontains is a substring match.
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    ][:6]
+
+
+def fallback_search(
+    keywords: str, location: ResolvedLocation | None, limit: int = MAX_RESULTS
+) -> list[ConsoleHit]:
+    """Listings matching any word, most words first, then nearest first."""
+    words = _words(keywords)
+    if not words and location is None:
+        return []
+    services = ServicePage.objects.live().public().filter(status="active")
+    if words:
+        match = Q()
+        for word in words:
+            match |= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+            )
+        services = services.filter(match)
+    rows = list(
+        services.only("pk", "title", "summary", "description", "path").prefetch_related(
+            "locations"
+        )[:_FALLBACK_SCAN]
+    )
+    origin = (location.lat, location.lon) if location else None
+    scored = []
+    for page in rows:
+        text = f"{page.title} {page.summary} {page.description}".lower()
+        score = sum(1 for w in words if w in text) + sum(
+            0.5 for w in words if w in page.title.lower()
+        )
+        distance = None
+        if origin:
+            points = [
+                (loc.latitude, loc.longitude) for loc in page.locations.all() if loc.has_point
+            ]
+            distance = min((great_circle(origin, p).miles for p in points), default=None)
+        scored.append((page, score, distance))
+    scored.sort(key=lambda r: (-r[1], r[2] is None, r[2] or 0.0, r[0].title))
+    top = scored[:limit]
+    orgs = _organisation_titles([page for page, _, _ in top])
+    return [
+        ConsoleHit(page.pk, page.title, page.summary, orgs.get(page.pk, ""), distance)
+        for page, _, distance in top
+    ]
+
+
+def _organisation_titles(pages: list[ServicePage]) -> dict[int, str]:
+    from wagtail.models import Page
+
+    steplen = Page.steplen
+    parents = dict(
+        Page.objects.filter(path__in={p.path[:-steplen] for p in pages}).values_list(
+            "path", "title"
+        )
+    )
+    return {p.pk: parents.get(p.path[:-steplen], "") for p in pages}
+
+
+def has_nearby(hits: list[ConsoleHit], miles: float = NEARBY_MILES) -> bool:
+    return any(
+        hit.covers_area or (hit.distance_miles is not None and hit.distance_miles <= miles)
+        for hit in hits
+    )
