@@ -9,10 +9,11 @@ MANAGE := $(PY) manage.py
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := var/.stamps
 
-.PHONY: help run setup deps assets data test test-sqlite test-postgres lint format bench eval services
+.PHONY: help run dev static deploy-check setup deps assets data test test-sqlite test-postgres lint format bench eval services
 
 help:
-	@echo "make run    set everything up, load the BH demo listings and serve on 127.0.0.1:8000"
+	@echo "make run    set everything up, load the BH demo listings and serve on 127.0.0.1:8000 (gunicorn)"
+	@echo "make dev    the same, served by Django's autoreloading development server with DEBUG on"
 	@echo "make test   lint, then the test suite on SQLite and on PostgreSQL"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  performance benchmarks"
@@ -62,11 +63,16 @@ var/build/css/council.css: $(STAMP)/npm $(wildcard cms/frontend/scss/*.scss)
 
 assets: var/build/css/council.css
 
+# The demo council, set only while no council is set up (the admin's edits stay).
+DEMO_COUNCIL := --name "Bournemouth, Christchurch and Poole Council" --area E06000058 \
+	--home-place Bournemouth --example-postcode "BH1 1AA" --example-place Christchurch
+
 # Idempotent data steps: each command skips work that is already done.
 data: deps
 	$(MANAGE) migrate --noinput
 	$(MANAGE) build_gazetteer
 	$(MANAGE) load_areas
+	$(MANAGE) setup_council --if-unset $(DEMO_COUNCIL)
 	$(MANAGE) import_warm_spaces
 	$(MANAGE) rebuild_search_index
 	$(MANAGE) build_recommender
@@ -74,15 +80,35 @@ data: deps
 
 setup: deps assets data
 
-run: setup
+# Static files gathered into var/static, as a deployment does before serving.
+static: deps assets
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+# The production server: gunicorn (settings and worker count in cms/gunicorn_config.py),
+# WhiteNoise for static files. Several worker processes share sessions through a file
+# cache unless CACHE_URL names one (Redis).
+run: setup static
 	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/var/cache} $(VENV)/bin/gunicorn -c python:cms.gunicorn_config
+
+dev: setup
+	@echo "Serving on http://127.0.0.1:8000/ (admin at /admin/), reloading on change"
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# `check --deploy` under the production profile, with stand-in values for what a real
+# deployment supplies (a throwaway key, a host name, a shared cache).
+deploy-check: deps
+	DJANGO_ENV=production \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=directory.example.org \
+	CACHE_URL=redis://127.0.0.1:6379/1 \
+	$(MANAGE) check --deploy --fail-level WARNING
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
 
-test: deps $(STAMP)/system-test assets lint services
+test: deps $(STAMP)/system-test assets lint services deploy-check
 	$(MANAGE) build_gazetteer
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres

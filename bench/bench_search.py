@@ -249,7 +249,7 @@ def baseline_search(model: Any, query: Any) -> list[tuple[float, int]]:
     all words required), then every hit's venues measured and sorted in Python."""
     from wagtail.search.backends import get_search_backend as wagtail_search_backend
 
-    from search.ranking import haversine_miles
+    from geography.distance import haversine_miles
 
     qs = model.objects.all()
     if query.filters.free_only:
@@ -276,8 +276,8 @@ def icontains_search(query: Any) -> list[tuple[float, int]]:
     text columns, then the same Python distance sort."""
     from django.db.models import Q
 
+    from geography.distance import haversine_miles
     from search.models import IndexedListing
-    from search.ranking import haversine_miles
 
     qs = IndexedListing.objects.all()
     for word in query.text.split()[:8]:

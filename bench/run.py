@@ -23,7 +23,11 @@ BENCHMARKS = [
     "bench_recommender.py",
     "bench_lists.py",
     "bench_import.py",
+    "bench_load.py",
 ]
+
+#: Extra arguments from the environment, e.g. BENCH_LOAD_ARGS="--quick" for a short run.
+ARGUMENTS = {"bench_load.py": "BENCH_LOAD_ARGS"}
 
 
 def main() -> int:
@@ -39,7 +43,9 @@ def main() -> int:
             continue
         print(f"\n== {name}", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, check=False)
+        extra = os.environ.get(ARGUMENTS.get(name, ""), "").split()
+        command = [sys.executable, str(script), *extra]
+        result = subprocess.run(command, cwd=ROOT, env=env, check=False)
         took = time.perf_counter() - started
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
         print(f"== {name}: {status} in {took:.0f} s", flush=True)

@@ -107,18 +107,60 @@ def describe_schedule(schedule: ScheduleLike) -> str:
     return text or "Times not given"
 
 
-def schedule_is_open_at(schedule: ScheduleLike, moment: dt.datetime) -> bool:
-    day = moment.date()
-    if schedule.valid_from and day < schedule.valid_from:
-        return False
-    if schedule.valid_to and day > schedule.valid_to:
-        return False
+@dataclass(frozen=True)
+class Opening:
+    """One regular opening: ``day`` 0 = Monday, times in minutes after midnight.
+
+    ``ordinal`` restricts a monthly time to e.g. the first (1) or last (-1) such
+    weekday of the month; ``valid_from``/``valid_to`` bound the dates it runs.
+    """
+
+    day: int
+    opens: int
+    closes: int
+    ordinal: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def open_at_minute(self, minute: int) -> bool:
+        return self.opens <= minute < self.closes
+
+    def open_at(self, moment: dt.datetime) -> bool:
+        """Open at this local moment (day, week of month, validity and time)."""
+        day = moment.date()
+        if self.valid_from and day < self.valid_from:
+            return False
+        if self.valid_to and day > self.valid_to:
+            return False
+        if not Weekday(self.day, self.ordinal).matches(day):
+            return False
+        return self.open_at_minute(moment.hour * 60 + moment.minute)
+
+
+def openings(schedule: ScheduleLike) -> list[Opening]:
+    """The openings a schedule gives; unreadable days or open-ended times give none
+    (they are still shown in words, but no one can be told "open now" from them)."""
+    opens, closes = schedule.opens_at, schedule.closes_at
+    if not (opens and closes) or closes <= opens:
+        return []
     try:
         days = Weekday.parse_byday(schedule.byday)
     except ValueError:
-        return False
-    if days and not any(d.matches(day) for d in days):
-        return False
-    if not (schedule.opens_at and schedule.closes_at):
-        return False
-    return schedule.opens_at <= moment.time() < schedule.closes_at
+        return []
+    if not days and schedule.freq == "DAILY":
+        days = [Weekday(i) for i in range(7)]
+    return [
+        Opening(
+            day.index,
+            opens.hour * 60 + opens.minute,
+            closes.hour * 60 + closes.minute,
+            day.ordinal,
+            schedule.valid_from,
+            schedule.valid_to,
+        )
+        for day in days
+    ]
+
+
+def schedule_is_open_at(schedule: ScheduleLike, moment: dt.datetime) -> bool:
+    return any(opening.open_at(moment) for opening in openings(schedule))

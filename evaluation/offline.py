@@ -15,7 +15,8 @@ from typing import Any
 
 from directory.taxonomy_seed import iter_seed_terms
 from importers.parsing.categorise import Categoriser
-from importers.sources.warm_spaces_rows import SkipRow, prepare_row
+from importers.records import SkipRecord
+from importers.sources.warm_spaces.rows import prepare_row
 from recommender.features import ListingRecord, record_from_import
 
 
@@ -51,7 +52,7 @@ def records_from_csv(
             clean = {k: v or "" for k, v in row.items() if k}
             try:
                 listing = prepare_row(clean, number, gazetteer, categoriser)
-            except SkipRow:
+            except SkipRecord:
                 continue
             records.append(record_from_import(listing))
             rows.append(clean)

@@ -5,7 +5,7 @@
 Runs without a database: each row of warm_spaces_bh.csv goes through the
 importer's own ``prepare_row`` and ``features.record_from_import`` (see
 ``offline.py``), exactly the features ``build_recommender`` derives from imported
-pages. See EVALUATION.md for how the persona labels were made and their limits.
+pages. See evaluation/RECOMMENDER.md for how the persona labels were made and their limits.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from directory.text import fold
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 
@@ -64,7 +66,7 @@ INTEREST_EVIDENCE_V1: dict[str, str] = {
 #: alternative in the BH file (``--audit-patterns``): (which table, code, the v1
 #: alternative, its replacement, why). Each fix only stops a pattern matching
 #: words that do not mean the need; none was chosen by looking at any method's
-#: ranking. Documented in EVALUATION.md.
+#: ranking. Documented in evaluation/RECOMMENDER.md.
 LABEL_FIXES: list[tuple[str, str, str, str, str]] = [
     ("need", "learning", "course", r"(?<!two )(?<!two-)(?<!2 )courses?\b",
      'matched "two course meal" (13 of 14 matches): a meal, not a course'),
@@ -133,12 +135,6 @@ class Persona:
     served: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
-def _fold(text: str) -> str:
-    from recommender.features import fold
-
-    return fold(text)
-
-
 def _times_fit(row: dict[str, str], days: list[int], parts: list[str]) -> bool:
     """The listing's stated times include a wanted day/part (from the importer's own parser)."""
     from importers.parsing.opening_hours import parse_opening_hours
@@ -147,7 +143,7 @@ def _times_fit(row: dict[str, str], days: list[int], parts: list[str]) -> bool:
         return True
     schedules = parse_opening_hours(row.get("hours_osm", ""))
     if not schedules:
-        words = _fold(f"{row.get('hours_text', '')} {row.get('description', '')}")
+        words = fold(f"{row.get('hours_text', '')} {row.get('description', '')}")
         return bool(days) and not parts and any(DAY_WORDS[d] in words for d in days)
     bounds = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
     wanted_days = days or list(range(7))
@@ -169,8 +165,7 @@ def label_personas(
     """Graded labels: within travel distance, free/times as asked, and text evidence."""
     import json
 
-    from geopy.distance import great_circle
-
+    from geography.distance import haversine_miles
     from recommender.query import Query
 
     data = json.loads((Path(__file__).with_name("eval_personas.json")).read_text())
@@ -191,10 +186,7 @@ def label_personas(
         relevance: dict[int, int] = {}
         served: dict[int, frozenset[str]] = {}
         for i, (record, row, text) in enumerate(zip(records, rows, texts, strict=True)):
-            if (
-                great_circle((item["lat"], item["lon"]), (record.lat, record.lon)).miles
-                > item["miles"]
-            ):
+            if haversine_miles(item["lat"], item["lon"], record.lat, record.lon) > item["miles"]:
                 continue
             if item.get("free_only") and not record.is_free:
                 continue
@@ -213,7 +205,7 @@ def label_personas(
 
 def listing_texts(rows: list[dict[str, str]]) -> list[str]:
     """The words the labels (and the keyword baselines) read: title, description, hours."""
-    return [_fold(f"{r['title']} {r['description']} {r.get('hours_text', '')}") for r in rows]
+    return [fold(f"{r['title']} {r['description']} {r.get('hours_text', '')}") for r in rows]
 
 
 def precision_at(ranked: list[int], persona: Persona, k: int = 5) -> float:
@@ -274,10 +266,12 @@ class Methods:
     def _miles(self, persona: Persona) -> Any:
         import numpy as np
 
-        from recommender.query import miles_between
+        from geography.distance import haversine_miles_array
 
         q = persona.query
-        return np.nan_to_num(miles_between(q.lat, q.lon, self.art.lat, self.art.lon), nan=np.inf)
+        return np.nan_to_num(
+            haversine_miles_array(q.lat, q.lon, self.art.lat, self.art.lon), nan=np.inf
+        )
 
     def keyword_only(self, persona: Persona) -> list[int]:
         """Every listing by how many of the persona's keywords its text contains."""

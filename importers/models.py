@@ -2,6 +2,8 @@
 
 The admin page polls this row (a meta refresh, no JavaScript) while the Celery task
 writes progress into it; ``checkpoint`` is what a resumed run starts from.
+``heartbeat_at`` moves with the progress, so a run whose process died (it says
+"running" but has not moved for a while) can be told apart and resumed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ class ImportRun(models.Model):
     )
     publish = models.BooleanField(default=False)
     dry_run = models.BooleanField(default=True)
+    limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Import only the first N rows or records."
+    )
+    restore_unpublished = models.BooleanField(
+        default=False,
+        help_text="Publish again the listings a person unpublished (normally left alone).",
+    )
 
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
@@ -44,6 +53,7 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     processed = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)

@@ -23,10 +23,10 @@ from typing import Any
 
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from directory.bulk_sql import fewer_collections
 from importers.records import ServiceRecord, SkipRecord, SourceError
 from importers.report import ImportReport
 from importers.writing.duplicates import DuplicateFinder
-from importers.writing.sql_rows import fewer_collections
 from importers.writing.upsert import PageWriter
 
 BATCH_SIZE = 500
@@ -67,6 +67,8 @@ class Options:
     bulk: bool = True
     limit: int | None = None
     resume_after: int = 0
+    #: Publish again the listings a person unpublished (``PageWriter``).
+    restore_unpublished: bool = False
     batch_size: int = BATCH_SIZE
 
 
@@ -87,6 +89,7 @@ def run_pipeline(
         publish=options.publish,
         dry_run=options.dry_run,
         bulk=options.bulk,
+        restore_unpublished=options.restore_unpublished,
     )
     finder = DuplicateFinder.from_db()
     seen: dict[str, int] = {}

@@ -3,7 +3,9 @@
 Only council admins and moderators (and superusers) may use it. The import runs as
 a Celery task (inline when Celery is eager, the default); the run page reloads
 itself every few seconds (a meta refresh, no JavaScript) while the run is active
-and shows the report when it ends.
+and shows the report when it ends. If the task cannot be queued the run is marked
+failed with a message saying why; a run whose process died is shown as stopped (see
+``runs.stop_abandoned_runs``) and can be resumed.
 
 Uploads are capped at ``MAX_UPLOAD_BYTES``: a larger upload is stopped by an upload
 handler as soon as it passes the cap (before it is all received) and refused with
@@ -33,10 +35,11 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from cms.workflows.roles import is_council_manager
 from importers.models import ImportKind, ImportRun, ImportStatus
-from importers.sources.safe_fetch import FeedError, check_url
-from importers.tasks import run_import_task
-from signposting.resource_lists.access import is_council_manager
+from importers.runs import stop_abandoned_runs
+from importers.safe_fetch import FeedError, check_url
+from importers.tasks import start_run
 
 #: Largest feed or CSV the admin accepts (a 50 MB feed fits).
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
@@ -82,6 +85,11 @@ class ImportForm(forms.Form):
         initial="dry_run",
         widget=forms.RadioSelect,
     )
+    restore_unpublished = forms.BooleanField(
+        label="Publish again the listings a moderator unpublished",
+        required=False,
+        help_text="Normally they are left unpublished, and the report lists them.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,8 +134,9 @@ def _index(request: HttpRequest) -> HttpResponse:
             form.add_error("upload", TOO_LARGE)
         elif form.is_valid():
             run = _create_run(request, form.cleaned_data)
-            transaction.on_commit(lambda: run_import_task.delay(run.pk))
+            transaction.on_commit(lambda: start_run(run.pk))
             return redirect("importers_run", run.pk)
+    stop_abandoned_runs()
     context = {
         "form": form,
         "runs": ImportRun.objects.all()[:20],
@@ -144,6 +153,7 @@ def _create_run(request: HttpRequest, data: dict[str, Any]) -> ImportRun:
         "kind": data["kind"],
         "dry_run": data["mode"] == "dry_run",
         "publish": data["mode"] == "publish",
+        "restore_unpublished": bool(data.get("restore_unpublished")),
         "created_by": request.user if request.user.is_authenticated else None,
     }
     upload = data.get("upload")
@@ -164,12 +174,12 @@ def _create_run(request: HttpRequest, data: dict[str, Any]) -> ImportRun:
 
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     _check(request)
+    stop_abandoned_runs()
     run = get_object_or_404(ImportRun, pk=run_id)
     context = {
         "run": run,
         "refresh": REFRESH_SECONDS if run.is_active else None,
-        "can_resume": run.status in (ImportStatus.STOPPED, ImportStatus.FAILED)
-        and bool(run.checkpoint),
+        "can_resume": _can_resume(run),
         "header_title": f"Import run {run.pk}",
         "page_title": f"Import run {run.pk}",
         "header_icon": "download",
@@ -183,7 +193,7 @@ def run_action(request: HttpRequest, run_id: int) -> HttpResponse:
     _check(request)
     run = get_object_or_404(ImportRun, pk=run_id)
     action = request.POST.get("action")
-    if action == "resume" and run.status in (ImportStatus.STOPPED, ImportStatus.FAILED):
+    if action == "resume" and _can_resume(run):
         target, resume = run, True
         ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.PENDING)
     elif action in ("draft", "publish") and run.dry_run and not run.is_active:
@@ -195,10 +205,19 @@ def run_action(request: HttpRequest, run_id: int) -> HttpResponse:
             source=run.source,
             dry_run=False,
             publish=action == "publish",
+            restore_unpublished=run.restore_unpublished,
             created_by=request.user if request.user.is_authenticated else None,
         )
         resume = False
     else:
         return redirect("importers_run", run.pk)
-    transaction.on_commit(lambda: run_import_task.delay(target.pk, resume))
+    transaction.on_commit(lambda: start_run(target.pk, resume=resume))
     return redirect("importers_run", target.pk)
+
+
+def _can_resume(run: ImportRun) -> bool:
+    # A stopped run resumes even before its first checkpoint (it then starts over,
+    # harmlessly: imports are idempotent); a failed one only from a checkpoint.
+    if run.status == ImportStatus.STOPPED:
+        return True
+    return run.status == ImportStatus.FAILED and bool(run.checkpoint)

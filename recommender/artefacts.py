@@ -73,12 +73,6 @@ class Artefacts:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def index_of(self, listing_id: int | str) -> int | None:
-        try:
-            return self.ids.index(listing_id)
-        except ValueError:
-            return None
-
 
 def build_artefacts(records: Iterable[ListingRecord], vocab: TermVocab) -> Artefacts:
     """Fit the vectoriser and assemble the feature table from listing records."""

@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from directory.schedules import DAY_NAMES, Weekday, describe_schedule
 from directory.taxonomy_seed import TAXONOMY_SLUG, iter_seed_terms
+from directory.text import STOPWORDS, fold, stem, tokens
 
 # Ways of taking part, as bit flags.
 IN_PERSON, BY_PHONE, ONLINE = 1, 2, 4
@@ -44,33 +42,13 @@ ACCESS_TEXT = {
 DAY_PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
 PART_NAMES = tuple(DAY_PARTS)
 _MIN_AGE_TEXT = re.compile(r"over[- ]?(\d\d)s?\b|\b(\d\d)\s*(?:\+|and over|and above|or over)")
-_WORD = re.compile(r"[a-z0-9]+")
-STOP_WORDS = ENGLISH_STOP_WORDS | {"amp", "apos", "quot", "nbsp"}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Café' and 'cafe' are the same word."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def stem(word: str) -> str:
-    """A deliberately light English stemmer: gardens/gardening -> garden, libraries -> library."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-        if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-            word = word[:-1]  # knitting -> knit
-        return word
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+#: Entity names left behind where a source escaped its HTML twice ("&amp;amp;").
+STOP_WORDS = STOPWORDS | {"amp", "apos", "quot", "nbsp"}
 
 
 def analyse(text: str) -> list[str]:
     """Stemmed words without stop words, plus adjacent pairs ('lunch club')."""
-    words = [stem(w) for w in _WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
+    words = [stem(w) for w in tokens(text) if w not in STOP_WORDS and len(w) > 1]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
@@ -246,7 +224,7 @@ def make_record(
         has_schedule=bool(schedules),
         when=when,
         # The BH file lists some venues twice (two source directories): one is enough.
-        dedupe_key=f"{' '.join(_WORD.findall(fold(title)))}|{postcode.replace(' ', '').upper()}",
+        dedupe_key=f"{' '.join(tokens(title))}|{postcode.replace(' ', '').upper()}",
         coverage=coverage,
     )
 
@@ -297,13 +275,11 @@ def record_from_page(page: Any) -> ListingRecord:
 
 
 def records_from_db() -> Iterator[ListingRecord]:
-    """Every live, public, active listing, streamed in chunks."""
-    from directory.models import ServicePage, ServiceStatus
+    """Every published, active listing, streamed in chunks."""
+    from directory.models import ServicePage
 
     pages = (
-        ServicePage.objects.live()
-        .public()
-        .filter(status=ServiceStatus.ACTIVE)
+        ServicePage.objects.active()
         .prefetch_related("locations", "schedules", "taxonomy_terms", "service_areas__area")
         .order_by("pk")
     )
@@ -312,7 +288,7 @@ def records_from_db() -> Iterator[ListingRecord]:
 
 
 def record_from_import(listing: Any) -> ListingRecord:
-    """Features of a warm spaces importer ``Listing`` (importers.sources.warm_spaces_rows)."""
+    """Features of a warm spaces importer ``Listing`` (importers.sources.warm_spaces.rows)."""
     page, location = listing.page, listing.location
     return make_record(
         listing_id=listing.external_id,

@@ -66,7 +66,6 @@ STEPS: tuple[Step, ...] = (
         LocationForm,
         ("Where do you live?", "Where do they live?"),
         ("location",),
-        hint="Enter a postcode, for example BH1 1AA, or the name of a town.",
     ),
     Step("age", AgeForm, ("How old are you?", "How old are they?"), ("age",)),
     Step(
@@ -225,27 +224,33 @@ def to_query(answers: dict[str, Any]) -> Query:
     )
 
 
+def location_hint() -> str:
+    """The where-do-you-live hint, with the council's own examples once it has set them."""
+    from directory.site import current_council
+
+    examples = current_council().place_examples
+    if not examples:
+        return "Enter a postcode or the name of a town."
+    return f"Enter a postcode or the name of a town, for example {examples}."
+
+
 def field_views(form: forms.Form, step: Step, they: bool) -> list[dict[str, Any]]:
-    """What the templates need to draw each field with GOV.UK markup."""
+    """Each field as includes/govuk/field.html draws it: a BoundField's names, with the
+    question's own wording, GOV.UK option ids and the ambiguous-place choices."""
     single = len(form.fields) == 1
     views = []
     for bound in form:
-        widget = bound.field.widget
-        kind = (
-            "radios"
-            if isinstance(widget, forms.RadioSelect)
-            else "checkboxes"
-            if isinstance(widget, forms.CheckboxSelectMultiple)
-            else "text"
-        )
+        widget_type = bound.widget_type
         legend, hint = step.parts.get(bound.name, (step.heading(they), step.hint))
         current = bound.value()
         selected = {str(v) for v in current} if isinstance(current, list | tuple) else {current}
         choices = list(getattr(bound.field, "choices", []))
         places: list[str] = getattr(form, "place_choices", [])
         if bound.name == "location" and places:
-            kind, choices = "radios", [(label, label) for label in places]
+            widget_type, choices = "radioselect", [(label, label) for label in places]
             hint = "Choose the place you mean."
+        elif bound.name == "location":
+            hint = location_hint()
         options = [
             {
                 "value": value,
@@ -258,15 +263,15 @@ def field_views(form: forms.Form, step: Step, they: bool) -> list[dict[str, Any]
         ]
         views.append(
             {
-                "name": bound.name,
-                "id": bound.name,
-                "kind": kind,
-                "legend": legend,
+                "html_name": bound.name,
+                "id_for_label": bound.name,
+                "widget_type": widget_type,
+                "label": legend,
                 "is_heading": single,
-                "hint": hint,
+                "help_text": hint,
                 "value": current if isinstance(current, str) else "",
                 "options": options,
-                "error": bound.errors[0] if bound.errors else "",
+                "errors": list(bound.errors)[:1],
                 "autocomplete": "postal-code" if bound.name == "location" else "off",
             }
         )

@@ -6,9 +6,13 @@ feedback records only the suggestion's scoring features, never who it was for.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 
 
@@ -86,16 +90,58 @@ def new_plan_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def plan_lifetime() -> dt.timedelta:
+    """How long a saved plan is kept (``SAVED_PLAN_DAYS``, default 90 days)."""
+    return dt.timedelta(days=getattr(settings, "SAVED_PLAN_DAYS", 90))
+
+
+def answers_to_keep(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers a saved plan may hold: no free text, and no place finer than a
+    postcode district ("BH1"), because the plan outlives the session and has no owner.
+
+    A town or village name from the gazetteer is kept as it is; the typed text, the
+    point and the ward are not.
+    """
+    from geography.gazetteer.text import postcode_district
+
+    kept = {key: value for key, value in answers.items() if key != "interest_text"}
+    location = answers.get("location") or {}
+    label = str(location.get("label", ""))
+    district = postcode_district(label)
+    if district is None and any(char.isdigit() for char in label):
+        label = ""  # a grid reference or coordinates: as precise as a postcode
+    if location:
+        kept["location"] = {"label": district or label}
+    return kept
+
+
+class SavedPlanQuerySet(models.QuerySet["SavedPlan"]):
+    def current(self) -> SavedPlanQuerySet:
+        return self.filter(created_at__gte=timezone.now() - plan_lifetime())
+
+    def expired(self) -> SavedPlanQuerySet:
+        return self.filter(created_at__lt=timezone.now() - plan_lifetime())
+
+
 class SavedPlan(models.Model):
-    """Answers and suggestions a person chose to keep, reachable only by its token."""
+    """Answers and suggestions a person chose to keep, reachable only by its token.
+
+    Only ``answers_to_keep`` is stored, and a plan expires after ``plan_lifetime``.
+    """
 
     token = models.CharField(max_length=64, unique=True, default=new_plan_token, editable=False)
     answers = models.JSONField(default=dict)
     suggestions = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SavedPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Saved plan of {self.created_at:%Y-%m-%d}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + plan_lifetime()

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from recommender.features import IN_PERSON, PART_NAMES, slot_bit
-
-EARTH_RADIUS_MILES = 3958.8
 
 
 @dataclass(frozen=True)
@@ -45,16 +40,3 @@ class Query:
             for part in parts:
                 mask |= slot_bit(day, part)
         return mask
-
-
-def miles_between(
-    lat: float, lon: float, lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Great-circle miles from one point to many (NaN where a listing has no point)."""
-    phi1 = np.radians(lat)
-    phi2 = np.radians(lats)
-    half_dphi = (phi2 - phi1) / 2
-    half_dlambda = np.radians(lons - lon) / 2
-    a = np.sin(half_dphi) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(half_dlambda) ** 2
-    result: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(a))
-    return result

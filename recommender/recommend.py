@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from directory.templatetags.directory_tags import miles as miles_words
+from directory.presentation import miles as miles_words
 from recommender.artefacts import Artefacts
 from recommender.features import (
     ACCESS_BITS,

@@ -28,10 +28,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from geography.distance import haversine_miles_array
 from recommender.artefacts import Artefacts
 from recommender.features import BY_PHONE, IN_PERSON, ONLINE, analyse
 from recommender.needs import NeedSpec
-from recommender.query import Query, miles_between
+from recommender.query import Query
 
 #: A need counts as served (for explanations, coverage and diversity) when the
 #: listing is in one of its categories or its text evidence reaches this score.
@@ -45,7 +46,7 @@ UNKNOWN_TIMES_FACTOR = 0.85
 class Weights:
     """The scorer's weights, in one place so they can be tuned on training personas.
 
-    Chosen on the training half of the evaluation personas only (EVALUATION.md);
+    Chosen on the training half of the evaluation personas only (evaluation/RECOMMENDER.md);
     the first version's weights were category 0.5, evidence 0, interest 0.35.
     """
 
@@ -127,7 +128,7 @@ def feasible(art: Artefacts, query: Query) -> tuple[npt.NDArray[np.bool_], Any, 
         mask &= ~art.has_schedule | ((art.slots & wanted) != 0)
     if query.has_origin:
         assert query.lat is not None and query.lon is not None
-        miles = miles_between(query.lat, query.lon, art.lat, art.lon)
+        miles = haversine_miles_array(query.lat, query.lon, art.lat, art.lon)
     else:
         miles = np.full(len(art), np.nan)
     in_person = ((art.modes & IN_PERSON) != 0) & bool(query.modes & IN_PERSON)

@@ -1,4 +1,9 @@
-"""Rebuild the recommender after listings or categories change (after commit, never in save)."""
+"""Rebuild the recommender after listings or categories change (after commit, never in save).
+
+Listings: directory's ``listings_changed`` event (publishing, unpublishing, moves and
+deletes, and once per batch from a bulk import). Categories: the term model's own
+save and delete.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,10 @@ def listing_changed(sender: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished
 
-    from directory.models import ServicePage, TaxonomyTerm
+    from directory.events import listings_changed
+    from directory.models import TaxonomyTerm
 
-    page_published.connect(listing_changed, sender=ServicePage, dispatch_uid="recommender-pub")
-    page_unpublished.connect(listing_changed, sender=ServicePage, dispatch_uid="recommender-unpub")
+    listings_changed.connect(listing_changed, dispatch_uid="recommender-listings")
     post_save.connect(listing_changed, sender=TaxonomyTerm, dispatch_uid="recommender-term")
     post_delete.connect(listing_changed, sender=TaxonomyTerm, dispatch_uid="recommender-term-del")

@@ -12,17 +12,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cms.workflows.roles import COUNCIL_STAFF_ROLES
+from cms.workflows.roles import COUNCIL_STAFF_ROLES, is_council_staff, staff_role
 from directory.models import ServicePage
+from directory.ratelimits import rate_limit
 from recommender import flow
 from recommender.artefacts import get_artefacts
 from recommender.forms import FeedbackForm, InterestsForm, NeedsForm, QuestionForm
-from recommender.models import SavedPlan, SuggestionFeedback
+from recommender.models import SavedPlan, SuggestionFeedback, answers_to_keep
 from recommender.needs import specs_from_db
 from recommender.recommend import Suggestion, recommend
 from recommender.reranker import load_reranker
@@ -53,20 +54,6 @@ def _form(step: flow.Step, answers: dict[str, Any], data: Any = None) -> Questio
     if data is not None:
         return step.form(data, **kwargs)
     return step.form(initial=flow.initial_for(step, answers), **kwargs)
-
-
-def is_staff_member(user: Any) -> bool:
-    """Council staff who may give feedback on suggestions."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=[role.value for role in COUNCIL_STAFF_ROLES]).exists()
-
-
-def _role(user: Any) -> str:
-    names = set(user.groups.values_list("name", flat=True))
-    return next((r.value for r in COUNCIL_STAFF_ROLES if r.value in names), "Administrator")
 
 
 @never_cache
@@ -108,8 +95,10 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
         back = reverse("what_matters:start")
     they = flow.asks_about_them(answers)
     fields = flow.field_views(form, step, they)
-    errors = [{"href": f"#{f['options'][0]['id'] if f['options'] else f['id']}",
-               "message": f["error"]} for f in fields if f["error"]]  # fmt: skip
+    # A choice question's first option has the field's id, so each message links to its input.
+    errors = [
+        {"href": f"#{f['id_for_label']}", "message": f["errors"][0]} for f in fields if f["errors"]
+    ]
     context = {
         "step": step,
         "heading": step.heading(they),
@@ -138,12 +127,13 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 def suggestions_for(request: HttpRequest, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Suggestions with their live pages, in rank order (pages gone since the build drop out)."""
+    """Suggestions with their pages, in rank order (listings withdrawn since the build,
+    or no longer active, drop out)."""
     needs, interests = specs_from_db()
     found = recommend(
         get_artefacts(), flow.to_query(answers), needs, interests, reranker=load_reranker()
     )
-    pages = ServicePage.objects.live().public().in_bulk([s.listing_id for s in found])
+    pages = ServicePage.objects.active().in_bulk([s.listing_id for s in found])
     results = []
     for suggestion in found:
         page = pages.get(suggestion.listing_id)  # type: ignore[call-overload]
@@ -161,7 +151,7 @@ def results(request: HttpRequest) -> HttpResponse:
     context = {
         "results": suggestions_for(request, answers),
         "they": flow.asks_about_them(answers),
-        "can_give_feedback": is_staff_member(request.user),
+        "can_give_feedback": is_council_staff(request.user),
         "location": (answers.get("location") or {}).get("label", ""),
     }
     return render(request, "recommender/results.html", context)
@@ -169,7 +159,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def feedback(request: HttpRequest) -> HttpResponse:
-    if not is_staff_member(request.user):
+    if not is_council_staff(request.user):
         raise PermissionDenied("Only council staff can give feedback on suggestions.")
     form = FeedbackForm(request.POST)
     answers = _answers(request)
@@ -186,13 +176,15 @@ def feedback(request: HttpRequest) -> HttpResponse:
         listing_id=listing_id,
         features=shown[listing_id].features,
         label=form.cleaned_data["label"],
-        role=_role(request.user),
+        # Feedback has always recorded the most senior role, and "Administrator" for a superuser.
+        role=staff_role(request.user, COUNCIL_STAFF_ROLES, superuser_label="Administrator"),
     )
     messages.success(request, f"Thank you. Your feedback on {shown[listing_id].title} is saved.")
     return redirect("what_matters:results")
 
 
 @require_POST
+@rate_limit("plans-save")
 def save_plan(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     if flow.first_incomplete(answers) is not None:
@@ -201,7 +193,7 @@ def save_plan(request: HttpRequest) -> HttpResponse:
         {**r["suggestion"].as_dict(), "url": r["url"], "summary": r["page"].summary}
         for r in suggestions_for(request, answers)
     ]
-    plan = SavedPlan.objects.create(answers=answers, suggestions=saved)
+    plan = SavedPlan.objects.create(answers=answers_to_keep(answers), suggestions=saved)
     return redirect("what_matters:plan", token=plan.token)
 
 
@@ -210,9 +202,19 @@ def _summary(answers: dict[str, Any]) -> list[dict[str, str]]:
     return flow.summary_rows(answers, needs, interests)
 
 
+def _current_plan(request: HttpRequest, token: str) -> SavedPlan | HttpResponse:
+    """The plan, or a 404 page that says it may have expired (or been deleted)."""
+    saved = SavedPlan.objects.current().filter(token=token).first()
+    if saved is None:
+        return render(request, "recommender/plan_gone.html", status=404)
+    return saved
+
+
 @never_cache
 def plan(request: HttpRequest, token: str) -> HttpResponse:
-    saved = get_object_or_404(SavedPlan, token=token)
+    saved = _current_plan(request, token)
+    if isinstance(saved, HttpResponse):
+        return saved
     context = {"plan": saved, "rows": _summary(saved.answers)}
     response = render(request, "recommender/plan.html", context)
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to listing sites
@@ -223,7 +225,9 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def delete_plan(request: HttpRequest, token: str) -> HttpResponse:
-    saved = get_object_or_404(SavedPlan, token=token)
+    saved = _current_plan(request, token)
+    if isinstance(saved, HttpResponse):
+        return saved
     if request.method == "POST":
         saved.delete()
         return render(request, "recommender/plan_deleted.html")

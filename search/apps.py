@@ -6,5 +6,5 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Keep the index in step with publishing (page_published, unpublish, delete).
+        # Keep the index in step with directory's "listings changed" event.
         from . import signals  # noqa: F401

@@ -1,10 +1,11 @@
 """``ListingDocument``: what the search index knows about one live ServicePage.
 
-Only pages a resident may see are indexed: live, public (no view restriction),
-under a live organisation, and with status *active* or *temporarily closed*.
-Temporarily closed listings stay searchable, flagged (``temporarily_closed``), and
-are never "open now"; inactive and defunct ones are left out. Documents are built
-from the live database rows, so an unpublished draft revision is never indexed.
+Only the pages ``ServicePage.objects.listed()`` gives are indexed: live, public (no
+view restriction), under a live organisation, and with status *active* or
+*temporarily closed*. Temporarily closed listings stay searchable, flagged
+(``temporarily_closed``), and are never "open now"; inactive and defunct ones are
+left out. Documents are built from the live database rows, so an unpublished draft
+revision is never indexed.
 """
 
 from __future__ import annotations
@@ -17,41 +18,14 @@ from typing import Any
 
 from wagtail.models import Site
 
-from directory.models import OrganisationPage, ServicePage, ServiceStatus, TaxonomyTerm
+from directory.models import ServicePage, ServiceStatus, TaxonomyTerm
 from directory.models.area import UNITED_KINGDOM_GSS
-from directory.schedules import Weekday
-
-INDEXED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+from directory.schedules import Opening, ScheduleLike, openings
 
 
 @dataclass(frozen=True)
-class Slot:
-    """A weekly opening: ``day`` 0 = Monday, times in minutes after midnight.
-
-    ``ordinal`` restricts a monthly time to e.g. the first (1) or last (-1) such
-    weekday of the month.
-    """
-
-    day: int
-    opens: int
-    closes: int
-    ordinal: int | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-
-    def open_at_minute(self, minute: int) -> bool:
-        return self.opens <= minute < self.closes
-
-    def open_at(self, moment: dt.datetime) -> bool:
-        """Open at this local moment (day, week of month, validity and time)."""
-        day = moment.date()
-        if self.valid_from and day < self.valid_from:
-            return False
-        if self.valid_to and day > self.valid_to:
-            return False
-        if not Weekday(self.day, self.ordinal).matches(day):
-            return False
-        return self.open_at_minute(moment.hour * 60 + moment.minute)
+class Slot(Opening):
+    """An ``Opening`` as the index stores it (a JSON list)."""
 
     def to_json(self) -> list[Any]:
         return [
@@ -127,31 +101,9 @@ class ListingDocument:
         return mask
 
 
-def slots_for(schedules: Iterable[Any]) -> tuple[Slot, ...]:
-    """Weekly slots from ORUK schedules; unreadable or open-ended times are skipped
-    (they are still shown on the page in words, just not filterable)."""
-    slots: list[Slot] = []
-    for schedule in schedules:
-        opens, closes = schedule.opens_at, schedule.closes_at
-        if not (opens and closes) or closes <= opens:
-            continue
-        try:
-            days = Weekday.parse_byday(schedule.byday)
-        except ValueError:
-            continue
-        if not days and schedule.freq == "DAILY":
-            days = [Weekday(i) for i in range(7)]
-        for day in days:
-            slots.append(
-                Slot(
-                    day.index,
-                    opens.hour * 60 + opens.minute,
-                    closes.hour * 60 + closes.minute,
-                    day.ordinal,
-                    schedule.valid_from,
-                    schedule.valid_to,
-                )
-            )
+def slots_for(schedules: Iterable[ScheduleLike]) -> tuple[Slot, ...]:
+    """Weekly slots from ORUK schedules (``directory.schedules.openings``)."""
+    slots = [Slot(**vars(opening)) for schedule in schedules for opening in openings(schedule)]
     return tuple(dict.fromkeys(slots))
 
 
@@ -159,21 +111,8 @@ def _synonym_lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def indexable_pages() -> Any:
-    """Live, public service pages with an indexable status (parents checked later)."""
-    return ServicePage.objects.live().public().filter(status__in=INDEXED_STATUSES)
-
-
 def indexable_page_ids() -> list[int]:
-    pages = indexable_pages().values_list("pk", "path")
-    live_orgs = _live_org_paths([path for _, path in pages])
-    return sorted(pk for pk, path in pages if path[: -ServicePage.steplen] in live_orgs)
-
-
-def _live_org_paths(paths: Iterable[str]) -> dict[str, str]:
-    parents = {path[: -ServicePage.steplen] for path in paths}
-    rows = OrganisationPage.objects.live().filter(path__in=parents).values_list("path", "title")
-    return dict(rows)
+    return list(ServicePage.objects.listed().order_by("pk").values_list("pk", flat=True))
 
 
 def build_documents(page_ids: Iterable[int]) -> dict[int, ListingDocument]:
@@ -182,11 +121,12 @@ def build_documents(page_ids: Iterable[int]) -> dict[int, ListingDocument]:
     if not ids:
         return {}
     pages = list(
-        indexable_pages()
+        ServicePage.objects.listed()
+        .with_organisation_title()
         .filter(pk__in=ids)
         .prefetch_related("locations", "schedules", "service_areas__area", "taxonomy_terms")
     )
-    orgs = _live_org_paths(page.path for page in pages)
+    orgs = {page.pk: page.organisation_title for page in pages}
     return _documents(pages, orgs, _all_terms())
 
 
@@ -195,14 +135,19 @@ def documents_for_pages(
 ) -> dict[int, ListingDocument]:
     """Documents for pages already in memory (with their inline parts and terms, e.g.
     just written by a bulk import), as ``build_documents`` would make them from the
-    database. Which of them may be indexed is still checked in the database, in two
-    queries for the whole batch; absent ids must not be indexed."""
+    database. Which of them may be indexed is still checked in the database, in one
+    query for the whole batch; absent ids must not be indexed."""
     by_id = {page.pk: page for page in pages if page.pk is not None}
     if not by_id:
         return {}
-    rows = indexable_pages().filter(pk__in=list(by_id)).values_list("pk", "path")
-    indexable = [by_id[pk] for pk, path in rows if path == by_id[pk].path]
-    orgs = _live_org_paths(page.path for page in indexable)
+    rows = (
+        ServicePage.objects.listed()
+        .with_organisation_title()
+        .filter(pk__in=list(by_id))
+        .values_list("pk", "path", "organisation_title")
+    )
+    orgs = {pk: title for pk, path, title in rows if path == by_id[pk].path}
+    indexable = [by_id[pk] for pk in orgs]
     # The order the database would list each page's terms in (TaxonomyTerm.Meta).
     rank = {pk: n for n, pk in enumerate(TaxonomyTerm.objects.values_list("pk", flat=True))}
     return _documents(indexable, orgs, terms if terms is not None else _all_terms(), term_rank=rank)
@@ -214,18 +159,17 @@ def _all_terms() -> dict[int, TaxonomyTerm]:
 
 def _documents(
     pages: list[ServicePage],
-    orgs: dict[str, str],
+    orgs: dict[int, str],
     terms: dict[int, TaxonomyTerm],
     term_rank: dict[int, int] | None = None,
 ) -> dict[int, ListingDocument]:
+    """``orgs``: each indexable page's organisation title, by page id."""
     # One lookup of the sites for the whole batch instead of one cache read a page.
     site_root_paths = Site.get_site_root_paths() if pages else []
     urls = _SiblingUrls([srp.root_path for srp in site_root_paths])
     documents = {}
     for page in pages:
-        organisation = orgs.get(page.path[: -ServicePage.steplen])
-        if organisation is None:
-            continue  # the organisation is unpublished: its services are not public
+        organisation = orgs[page.pk] or ""
         page._wagtail_cached_site_root_paths = site_root_paths  # type: ignore[attr-defined]
         page_terms = None
         if term_rank is not None:

@@ -1,9 +1,9 @@
 """Storage for the database search backend: a denormalised copy of each live listing.
 
-Rows are written only by ``search.backends.database`` (from ``ListingDocument``s) and
-never edited by hand. ``page_id`` is the ServicePage id but deliberately not a foreign
-key: the index may briefly hold a page being deleted, and the benchmark fills these
-tables without creating pages.
+Rows are written only through ``search.backends.database.store.index_writer`` (from
+``ListingDocument``s) and never edited by hand. ``page_id`` is the ServicePage id
+but deliberately not a foreign key: the index may briefly hold a page being
+deleted, and the benchmark fills these tables without creating pages.
 
 Full text lives in the FTS5 virtual table ``search_listing_fts`` on SQLite (created
 by migration 0001, rowid = page_id) and in ``search_vector`` (GIN-indexed) on
@@ -39,7 +39,6 @@ class IndexedListing(models.Model):
     categories = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     temporarily_closed = models.BooleanField(default=False)
-    is_national = models.BooleanField(default=False, db_index=True)
     is_free = models.BooleanField(default=False)
     min_age = models.PositiveSmallIntegerField(null=True)
     max_age = models.PositiveSmallIntegerField(null=True)
@@ -60,12 +59,11 @@ class IndexedListing(models.Model):
     #: FLAG_* bits of the booleans above, so searches fetch one integer per row.
     flags = models.PositiveIntegerField(default=0)
     #: Folded "title\nkeywords\nsummary\norganisation" and where each part ends, so
-    #: SQLite can weight a match by the best column with one instr() (fulltext.py).
+    #: the snapshot can weight a match by the best column (snapshot.concept_score).
     rank_text = models.TextField(blank=True)
     rank_title_end = models.PositiveIntegerField(default=0)
     rank_keywords_end = models.PositiveIntegerField(default=0)
     rank_summary_end = models.PositiveIntegerField(default=0)
-    indexed_at = models.DateTimeField(auto_now=True)
     search_vector = SearchVectorField(null=True)
 
     class Meta:
@@ -91,36 +89,16 @@ class IndexedLocation(models.Model):
 
 
 class IndexedCoverage(models.Model):
-    """An area a listing covers: a GSS code, or a radius round a base (with its box)."""
+    """An area a listing covers: a GSS code, or a radius round a base."""
 
     listing = models.ForeignKey(IndexedListing, on_delete=models.CASCADE, related_name="coverages")
     area_code = models.CharField(max_length=9, blank=True, db_index=True)
     lat = models.FloatField(null=True)
     lon = models.FloatField(null=True)
     radius_miles = models.FloatField(null=True)
-    min_lat = models.FloatField(null=True)
-    max_lat = models.FloatField(null=True)
-    min_lon = models.FloatField(null=True)
-    max_lon = models.FloatField(null=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["min_lat", "max_lat"], name="search_cov_box")]
 
     def __str__(self) -> str:
         return self.area_code or f"{self.radius_miles} miles of {self.lat}, {self.lon}"
-
-
-class IndexedCategory(models.Model):
-    listing = models.ForeignKey(
-        IndexedListing, on_delete=models.CASCADE, related_name="category_rows"
-    )
-    code = models.CharField(max_length=100)
-
-    class Meta:
-        indexes = [models.Index(fields=["code", "listing"], name="search_cat_code")]
-
-    def __str__(self) -> str:
-        return self.code
 
 
 class IndexedWord(models.Model):
@@ -134,10 +112,15 @@ class IndexedWord(models.Model):
 
 
 class IndexState(models.Model):
-    """A single row whose ``generation`` changes (to a random value) on every index
-    write, so each process knows when its cached vocabulary is stale."""
+    """A single row whose ``generation`` changes (to a random value) with every index
+    write that inserts or deletes anything, so each process knows when its cached
+    snapshot and vocabulary are stale."""
 
     generation = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"generation {self.generation}"
+
+
+# The outbox lives with the code that writes and drains it; imported so Django sees it.
+from search.outbox import ListingOutbox  # noqa: E402, F401

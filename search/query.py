@@ -13,13 +13,12 @@ reach FTS5, ``to_tsquery`` or Elasticsearch as operators.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from directory.text import STOPWORDS, stem, tokens
 from geography.gazetteer.types import ResolvedLocation
 
 #: Longest query text we look at; the rest is ignored (a 5000-character paste is noise).
@@ -33,20 +32,6 @@ MAX_PHRASE_WORDS = 3
 ATTENDANCE_MODES = ("in_person", "online", "phone")
 ACCESSIBILITY_FEATURES = ("wheelchair", "hearing_loop", "accessible_toilet", "parking")
 
-# The Snowball English stop list (what PostgreSQL's "english" config drops), so the
-# SQLite and PostgreSQL backends ignore the same words. "s" catches "men's".
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been
-    before being below between both but by can did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i
-    if in into is it its itself just me more most my myself no nor not now of off on once
-    only or other our ours ourselves out over own s same she should so some such t than
-    that the their theirs them themselves then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with
-    you your yours yourself yourselves""".split()  # noqa: SIM905 - readable as prose
-)
-
-_TOKEN = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
 
@@ -161,17 +146,9 @@ class ParsedText:
         return not self.groups
 
 
-def fold(text: str) -> str:
-    """Lower case, compatibility-normalised, without accents ('Café' → 'cafe')."""
-    if text.isascii():  # the common case, and 20x faster
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def tokenize(text: str) -> list[str]:
     """Letters-and-digits words of ``text`` (folded), stop words kept."""
-    return [t for t in _TOKEN.findall(fold(text[:MAX_QUERY_CHARS])) if len(t) <= MAX_TOKEN_CHARS]
+    return [t for t in tokens(text[:MAX_QUERY_CHARS]) if len(t) <= MAX_TOKEN_CHARS]
 
 
 def content_words(text: str) -> list[str]:
@@ -247,32 +224,14 @@ def _fts5_alternative(alternative: Phrase) -> str | None:
     return f"NEAR({quoted}, {len(alternative) - len(words)})"
 
 
-@functools.lru_cache(maxsize=65536)
-def rough_stem(word: str) -> str:
-    """A deliberately crude stem, only for explaining matches ("clubs" ~ "club")."""
-    for suffix in ("ing", "ers", "ies", "es", "ed", "er", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-# Results pages explain 20 matches at a time, each of a few hundred words.
-_cached_stem = functools.lru_cache(maxsize=1 << 16)(rough_stem)
-
-
 def matched_terms(parsed: ParsedText, text: str) -> tuple[str, ...]:
     """Which query alternatives appear in ``text`` (for "why this matched")."""
     if parsed.is_empty:
         return ()
-    stems = set(map(_cached_stem, set(tokenize_all(text))))
+    stems = set(map(stem, set(tokens(text))))
     found: list[str] = []
     for group in parsed.groups:
         for alt in group.alternatives:
-            if all(rough_stem(w) in stems for w in alt):
+            if all(stem(w) in stems for w in alt):
                 found.append(" ".join(alt))
     return tuple(dict.fromkeys(found))
-
-
-def tokenize_all(text: str) -> list[str]:
-    """Like ``tokenize`` but over the whole text (documents, not queries)."""
-    return _TOKEN.findall(fold(text))

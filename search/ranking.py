@@ -22,7 +22,7 @@ For a listing that matched a query::
 
 ``raw`` and ``K``: SQLite uses a BM25F-style concept score (for each query concept,
 its IDF × (1 + weights of the columns containing it); see
-``search.backends.fulltext.rank_terms``) with ``K = FTS5_K``; PostgreSQL
+``search.backends.database.sqlite.rank_terms``) with ``K = FTS5_K``; PostgreSQL
 uses ``ts_rank()`` with ``K = POSTGRES_K``; Elasticsearch applies the same
 ``_score / (_score + ES_K)`` in a ``script_score`` function, with the gauss and exp
 decays as ``function_score`` functions (``score_mode: sum``, ``boost_mode: replace``).
@@ -34,8 +34,6 @@ nearest venue, then listings that only cover the area, each group by score.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Callable
 
 W_TEXT = 0.6
 W_GEO = 0.3
@@ -48,8 +46,6 @@ FRESH_HALF_LIFE_DAYS = 365
 FTS5_K = 8.0
 POSTGRES_K = 0.3
 ES_K = 8.0
-
-EARTH_RADIUS_MILES = 3958.7613
 
 
 def text_component(raw: float | None, k: float) -> float:
@@ -85,34 +81,3 @@ def geo_component(
 def score(text: float, geo: float, fresh: float) -> float:
     """Combine the normalised parts (each already in [0, 1])."""
     return W_TEXT * text + W_GEO * geo + W_FRESH * fresh
-
-
-def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
-
-
-def distances_from(lat: float, lon: float) -> Callable[[float, float], float]:
-    """``haversine_miles(lat, lon, ·, ·)`` with the origin's terms worked out once: the
-    same arithmetic in the same order, so exactly the same results, for hot loops."""
-    p1 = math.radians(lat)
-    cos_p1 = math.cos(p1)
-    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
-    diameter = 2 * EARTH_RADIUS_MILES
-
-    def miles(lat2: float, lon2: float) -> float:
-        p2 = radians(lat2)
-        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin(radians(lon2 - lon) / 2) ** 2
-        return diameter * asin(min(1.0, sqrt(a)))
-
-    return miles
-
-
-def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing a circle, for index prefilters."""
-    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
-    coslat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = math.degrees(miles / (EARTH_RADIUS_MILES * coslat))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

@@ -196,6 +196,11 @@ def search_listings(request: HttpRequest) -> HttpResponse:
         "searched": bool(text or location),
         "field_errors": {name: errors[0] for name, errors in form.errors.items()},
     }
+    located = [("postcode", location_error)] if location_error else []
+    context["error_summary"] = [
+        {"href": f"#{name}", "message": message}
+        for name, message in [*located, *context["field_errors"].items()]
+    ]
     if context["searched"] and not location_error:
         query = SearchQuery(
             text=text,

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cms.workflows.roles import is_council_manager
 from directory.models import ServicePage
 from signposting.models import EventKind, SignpostedListing, SignpostingEvent, SignpostingNeed
-from signposting.resource_lists.access import is_council_manager
 
 PERIODS = {"30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months", "all": "All time"}
 TOP_NEEDS = 15
@@ -106,7 +106,7 @@ def most_signposted(since: dt.date | None, limit: int = 20) -> list[dict[str, An
 def never_signposted(limit: int = 50) -> tuple[int, list[ServicePage]]:
     """Published listings no one has ever been given (all time)."""
     given = SignpostedListing.objects.values("page_id")
-    pages = ServicePage.objects.live().exclude(pk__in=given).order_by("title")
+    pages = ServicePage.objects.published().exclude(pk__in=given).order_by("title")
     return pages.count(), list(pages[:limit])
 
 

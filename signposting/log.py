@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cms.workflows.roles import staff_role
 from geography.gazetteer import ResolvedLocation, normalise_postcode
 from signposting.models import (
     Channel,
@@ -17,7 +18,6 @@ from signposting.models import (
     SignpostingNeed,
 )
 from signposting.needs import category_needs, extract_needs
-from signposting.resource_lists.access import staff_role
 
 UNRECORDED_NEED = "(need not recorded)"
 

@@ -7,13 +7,11 @@ typed into the search box never reaches the log.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 
-from search.query import STOPWORDS
+from directory.text import STOPWORDS, stem, tokens
 
-_WORD = re.compile(r"[a-z]+")
 _CACHE_SECONDS = 300
 _cache: tuple[float, frozenset[str]] | None = None
 
@@ -93,13 +91,14 @@ COMMON_NEEDS = frozenset(
     ]
 )
 
-# The search module's stop list, plus words callers use for place ("near").
+# The shared stop list, plus words callers use for place ("near").
 STOP = STOPWORDS | {"near"}
 
 
-def _stem(word: str) -> str:
-    # A crude plural fold so "carer" and "carers", "club" and "clubs" count together.
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+def _words(text: str) -> list[str]:
+    # Apostrophes joined ("carer's" is one word, not "carer" and "s"); letters only,
+    # so numbers typed into the box are never candidates for the log.
+    return [w for w in tokens(text.replace("'", "")) if w.isalpha()]
 
 
 def vocabulary() -> frozenset[str]:
@@ -110,27 +109,21 @@ def vocabulary() -> frozenset[str]:
         return _cache[1]
     from directory.models import TaxonomyTerm
 
-    words = {_stem(w) for w in COMMON_NEEDS}
+    words = {stem(w) for w in COMMON_NEEDS}
     for name, synonyms in TaxonomyTerm.objects.values_list("name", "synonyms"):
-        text = f"{name} {synonyms}".lower().replace("'", "")
-        words.update(_stem(w) for w in _WORD.findall(text) if w not in STOP and len(w) > 2)
+        words.update(stem(w) for w in _words(f"{name} {synonyms}") if w not in STOP and len(w) > 2)
     _cache = (now, frozenset(words))
     return _cache[1]
-
-
-def reset_vocabulary() -> None:
-    global _cache
-    _cache = None
 
 
 def extract_needs(text: str, limit: int = 8) -> list[str]:
     """Vocabulary words in ``text``, stemmed, in order, without repeats."""
     vocab = vocabulary()
     needs: list[str] = []
-    for word in _WORD.findall(text.lower().replace("'", "")):
-        stem = _stem(word)
-        if stem in vocab and stem not in needs:
-            needs.append(stem)
+    for word in _words(text):
+        stemmed = stem(word)
+        if stemmed in vocab and stemmed not in needs:
+            needs.append(stemmed)
     return needs[:limit]
 
 

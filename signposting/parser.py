@@ -8,9 +8,10 @@ Order of preference, because each is less certain than the one before:
    text, then at the *start* ("Canford Heath day centre", "carers poole").
 
 Place names are only taken when the gazetteer puts them in the council's own area
-(``SIGNPOSTING_HOME_AREA_CODES``): the gazetteer matches "club", "church" and
-"walking" to far-away places, and a caller in Poole asking for a walking group does not
-mean Walking in Yorkshire. An ambiguous name with exactly one local choice takes it.
+(``home_area_codes()``, the branding's area unless configured): the gazetteer matches
+"club", "church" and "walking" to far-away places, and a caller in Poole asking for a
+walking group does not mean Walking in Yorkshire. An ambiguous name with exactly one
+local choice takes it.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ from signposting.needs import STOP
 
 logger = logging.getLogger(__name__)
 
-#: Bournemouth, Christchurch and Poole; and Dorset, which surrounds it.
-DEFAULT_HOME_AREA_CODES = ("E06000058", "E06000059")
 MAX_PLACE_WORDS = 3
 MAX_TOKENS = 20
 
@@ -60,7 +59,12 @@ class ConsoleQuery:
 
 
 def home_area_codes() -> frozenset[str]:
-    return frozenset(getattr(settings, "SIGNPOSTING_HOME_AREA_CODES", DEFAULT_HOME_AREA_CODES))
+    """SIGNPOSTING_HOME_AREA_CODES if set, else the council's area; empty: postcodes only."""
+    from directory.site import current_council
+
+    configured = getattr(settings, "SIGNPOSTING_HOME_AREA_CODES", ())
+    area = current_council().area_code
+    return frozenset(configured or ([area] if area else ()))
 
 
 def _is_local(location: ResolvedLocation) -> bool:

@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 
 from django.db.models import Q
-from geopy.distance import great_circle
 
 from directory.models import ServicePage
+from geography.distance import haversine_miles
 from geography.gazetteer import ResolvedLocation
 from signposting.needs import STOP
 
@@ -37,18 +37,25 @@ class ConsoleHit:
     covers_area: bool = False
 
 
+def home_place() -> str:
+    """SIGNPOSTING_HOME_PLACE if set, else the council's home place; empty: nationwide."""
+    from django.conf import settings
+
+    from directory.site import current_council
+
+    return getattr(settings, "SIGNPOSTING_HOME_PLACE", "") or current_council().home_place
+
+
 def home_location() -> ResolvedLocation | None:
     """The council's own area, searched when a caller names no place.
 
     A contact centre answers its own council's residents, so "carers support" with no
-    place means "in our area" (settings.SIGNPOSTING_HOME_PLACE, within WIDER_MILES).
+    place means "in our area" (``home_place()``, within WIDER_MILES).
     It also keeps as-you-type searches on one word fast at national scale.
     """
-    from django.conf import settings
-
     from geography.gazetteer import GazetteerUnavailable, resolve_location
 
-    place = getattr(settings, "SIGNPOSTING_HOME_PLACE", "")
+    place = home_place()
     if not place:
         return None
     try:
@@ -121,7 +128,7 @@ def fallback_search(
     words = _words(keywords)
     if not words and location is None:
         return []
-    services = ServicePage.objects.live().public().filter(status="active")
+    services = ServicePage.objects.active()
     if words:
         match = Q()
         for word in words:
@@ -132,9 +139,9 @@ def fallback_search(
             )
         services = services.filter(match)
     rows = list(
-        services.only("pk", "title", "summary", "description", "path").prefetch_related(
-            "locations"
-        )[:_FALLBACK_SCAN]
+        services.only("pk", "title", "summary", "description", "path")
+        .with_organisation_title()
+        .prefetch_related("locations")[:_FALLBACK_SCAN]
     )
     origin = (location.lat, location.lon) if location else None
     scored = []
@@ -148,27 +155,13 @@ def fallback_search(
             points = [
                 (loc.latitude, loc.longitude) for loc in page.locations.all() if loc.has_point
             ]
-            distance = min((great_circle(origin, p).miles for p in points), default=None)
+            distance = min((haversine_miles(*origin, *p) for p in points), default=None)
         scored.append((page, score, distance))
     scored.sort(key=lambda r: (-r[1], r[2] is None, r[2] or 0.0, r[0].title))
-    top = scored[:limit]
-    orgs = _organisation_titles([page for page, _, _ in top])
     return [
-        ConsoleHit(page.pk, page.title, page.summary, orgs.get(page.pk, ""), distance)
-        for page, _, distance in top
+        ConsoleHit(page.pk, page.title, page.summary, page.organisation_title or "", distance)
+        for page, _, distance in scored[:limit]
     ]
-
-
-def _organisation_titles(pages: list[ServicePage]) -> dict[int, str]:
-    from wagtail.models import Page
-
-    steplen = Page.steplen
-    parents = dict(
-        Page.objects.filter(path__in={p.path[:-steplen] for p in pages}).values_list(
-            "path", "title"
-        )
-    )
-    return {p.pk: parents.get(p.path[:-steplen], "") for p in pages}
 
 
 def has_nearby(hits: list[ConsoleHit], miles: float = NEARBY_MILES) -> bool:

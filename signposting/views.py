@@ -1,8 +1,10 @@
 """The contact-officer console: one box, live results, send details, copy for notes.
 
-Caller data is never stored. The query travels in the request only; the session
-keeps just the listing ids picked for this call, and "New call" clears them. Only
-the anonymous log (``log.py``) remembers anything, and only districts and need words.
+Caller data is never stored. The query travels in the request only, and only in a
+POST body: an officer may type a caller's name or number, and a URL is written to
+every access log. The session keeps just the listing ids picked for this call, and
+"New call" clears them. Only the anonymous log (``log.py``) remembers anything, and
+only districts and need words.
 """
 
 from __future__ import annotations
@@ -10,23 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.workflows.roles import is_council_staff
+from directory.ids import parse_id
 from directory.models import ServicePage
+from directory.ratelimits import rate_limit, user_key
 from signposting.log import record_signposting, record_unmet_search
 from signposting.models import Channel
 from signposting.parser import ConsoleQuery, parse_console_query
-from signposting.resource_lists.access import is_signposting_staff
+from signposting.resource_lists.emailing import one_line
 from signposting.resource_lists.presentation import build_entries, plain_text
 from signposting.resource_lists.rendering import branding_for
 from signposting.resource_lists.stores import ListData, ListItemData
@@ -37,6 +39,7 @@ from signposting.search import (
     console_search,
     has_nearby,
     home_location,
+    home_place,
 )
 from signposting.sms import INVALID_PHONE, normalise_uk_mobile, send_sms
 
@@ -51,7 +54,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_signposting_staff(request.user):
+        if not is_council_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -71,8 +74,13 @@ def _set_picked(request: HttpRequest, ids: list[int]) -> None:
 
 
 def _picked_pages(ids: list[int]) -> list[ServicePage]:
-    pages = {p.pk: p for p in ServicePage.objects.live().filter(pk__in=ids)}
+    pages = {p.pk: p for p in ServicePage.objects.published().filter(pk__in=ids)}
     return [pages[pk] for pk in ids if pk in pages]
+
+
+def query_text(request: HttpRequest) -> str:
+    """The console query, read from the POST body only (never from the URL)."""
+    return request.POST.get("q", "")[:200]
 
 
 def run_query(text: str) -> tuple[ConsoleQuery, list[ConsoleHit]]:
@@ -97,19 +105,20 @@ def _results_context(request: HttpRequest, text: str) -> dict[str, Any]:
         "gap": gap,
         "nearby_miles": NEARBY_MILES,
         "picked": set(picked_ids(request)),
-        "home_area": (
-            getattr(settings, "SIGNPOSTING_HOME_PLACE", "") if searched_home_area else ""
-        ),
+        "home_area": home_place() if searched_home_area else "",
         "home_miles": WIDER_MILES,
     }
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required
 def console(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "")[:200]
+    """The console page; the no-JavaScript search form posts back here."""
+    text = query_text(request)
     context = _results_context(request, text)
-    if text and request.GET.get("submitted") and context["gap"]:
+    data = request.POST if request.method == "POST" else request.GET
+    open_id = parse_id(data.get("open"))
+    if text and request.POST.get("submitted") and not open_id and context["gap"]:
         # The no-JavaScript form: each submit is a settled search, so log the gap.
         record_unmet_search(
             user=request.user,
@@ -117,20 +126,18 @@ def console(request: HttpRequest) -> HttpResponse:
             location=context["parsed"].location,
             radius_miles=NEARBY_MILES,
         )
-    open_id = request.GET.get("open", "")
-    if open_id.isdigit():
-        context["details"] = _details_entry(int(open_id), context["parsed"])
+    if open_id:
+        context["details"] = _details_entry(open_id, context["parsed"])
     context["picked_pages"] = _picked_pages(picked_ids(request))
     return render(request, "signposting/console.html", context)
 
 
-@require_GET
+@require_POST
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
-    """The results fragment the console fetches as the officer types."""
-    text = request.GET.get("q", "")[:200]
-    context = _results_context(request, text)
-    if request.GET.get("settled") == "1" and context["gap"]:
+    """The results fragment the console fetches (by POST) as the officer types."""
+    context = _results_context(request, query_text(request))
+    if request.POST.get("settled") == "1" and context["gap"]:
         record_unmet_search(
             user=request.user,
             search_text=context["parsed"].keywords,
@@ -146,10 +153,11 @@ def _details_entry(page_id: int, parsed: ConsoleQuery) -> Any:
     return entries[0] if entries and entries[0].page is not None else None
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required
 def details(request: HttpRequest, page_id: int) -> HttpResponse:
-    parsed = parse_console_query(request.GET.get("q", "")[:200])
+    """One listing's details; a POST carries the query, for distances from the caller."""
+    parsed = parse_console_query(query_text(request))
     entry = _details_entry(page_id, parsed)
     return render(
         request,
@@ -162,10 +170,9 @@ def details(request: HttpRequest, page_id: int) -> HttpResponse:
 @staff_required
 def pick(request: HttpRequest) -> HttpResponse:
     """Add (or remove) a listing on this call's list."""
-    raw = request.POST.get("page_id", "")
+    pk = parse_id(request.POST.get("page_id"))
     ids = picked_ids(request)
-    if raw.isdigit() and ServicePage.objects.live().filter(pk=int(raw)).exists():
-        pk = int(raw)
+    if pk and ServicePage.objects.published().filter(pk=pk).exists():
         if request.POST.get("action") == "remove":
             ids = [i for i in ids if i != pk]
         elif pk not in ids:
@@ -179,10 +186,14 @@ def pick(request: HttpRequest) -> HttpResponse:
     return _back_to_console(request)
 
 
-def _back_to_console(request: HttpRequest) -> HttpResponse:
-    q = request.POST.get("q", "")
-    target = reverse("signposting:console")
-    return redirect(f"{target}?{urlencode({'q': q})}" if q else target)
+def _back_to_console(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    """The console page again, as the answer to a no-JavaScript form post.
+
+    Rendered, not redirected: a redirect would have to carry the query in its URL.
+    """
+    context = _results_context(request, query_text(request))
+    context.update(picked_pages=_picked_pages(picked_ids(request)), **extra)
+    return render(request, "signposting/console.html", context, status=status)
 
 
 def _list_data(ids: list[int], parsed: ConsoleQuery) -> ListData:
@@ -198,9 +209,9 @@ def _list_data(ids: list[int], parsed: ConsoleQuery) -> ListData:
 
 def _ids_to_send(request: HttpRequest) -> list[int]:
     ids = [pk for pk in picked_ids(request)]
-    fallback = request.POST.get("page_id", "")
-    if not ids and fallback.isdigit():
-        ids = [int(fallback)]
+    fallback = parse_id(request.POST.get("page_id"))
+    if not ids and fallback:
+        ids = [fallback]
     return [page.pk for page in _picked_pages(ids)]
 
 
@@ -216,6 +227,7 @@ def sms_text(entries: list[Any], council: str) -> str:
 
 @require_POST
 @staff_required
+@rate_limit("console-send", key=user_key)
 def send(request: HttpRequest) -> HttpResponse:
     """Send the picked listings by email or text; the address is used once, never kept."""
     to = request.POST.get("to", "").strip()
@@ -238,11 +250,9 @@ def send(request: HttpRequest) -> HttpResponse:
     if error:
         if _wants_json(request):
             return JsonResponse({"ok": False, "error": error}, status=400)
-        context = _results_context(request, request.POST.get("q", ""))
-        context.update(send_error=error, picked_pages=_picked_pages(picked_ids(request)))
-        return render(request, "signposting/console.html", context, status=400)
+        return _back_to_console(request, status=400, send_error=error)
 
-    parsed = parse_console_query(request.POST.get("q", "")[:200])
+    parsed = parse_console_query(query_text(request))
     data = _list_data(ids, parsed)
     entries = build_entries(data, request)
     branding = branding_for(request)
@@ -250,7 +260,7 @@ def send(request: HttpRequest) -> HttpResponse:
         from django.core.mail import send_mail
 
         send_mail(
-            f"Details from {branding.council_name}",
+            one_line(f"Details from {branding.council_name}"),
             plain_text(data, entries),
             None,
             [to],
@@ -279,7 +289,7 @@ def send(request: HttpRequest) -> HttpResponse:
 def notes(request: HttpRequest) -> HttpResponse:
     """Plain text for case notes; the JavaScript copies it, the form shows it."""
     ids = _ids_to_send(request)
-    parsed = parse_console_query(request.POST.get("q", "")[:200])
+    parsed = parse_console_query(query_text(request))
     data = _list_data(ids, parsed)
     data.title = f"Signposted on {timezone.localdate():%d/%m/%Y}"
     text = plain_text(data, build_entries(data, request)) if ids else ""
@@ -295,11 +305,7 @@ def notes(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"ok": bool(ids), "text": text, "error": "" if ids else NOTHING_TO_SEND}
         )
-    context = _results_context(request, request.POST.get("q", ""))
-    context.update(
-        notes_text=text or NOTHING_TO_SEND, picked_pages=_picked_pages(picked_ids(request))
-    )
-    return render(request, "signposting/console.html", context)
+    return _back_to_console(request, notes_text=text or NOTHING_TO_SEND)
 
 
 @require_POST

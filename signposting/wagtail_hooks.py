@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.workflows.roles import is_council_manager
 from signposting.dashboard import dashboard
-from signposting.resource_lists.access import is_council_manager
 
 
 @hooks.register("register_admin_urls")

@@ -1,8 +1,20 @@
-"""factory_boy factories for the directory's pages and their parts."""
+"""factory_boy factories for the directory's pages and their parts.
+
+A service's inline parts (locations, schedules, costs, contacts) have their own
+factories, usable two ways:
+
+* inline, before the service's single publish:
+  ``ServicePageFactory(locations=[ServiceLocationFactory.build(postcode="BH15 1SZ")])``
+  (or keyword dicts: ``locations=[{"postcode": "BH15 1SZ"}]``); a part not given
+  keeps the default (one venue, one weekly time, one phone; no cost);
+* on their own, for an existing page: ``ServiceLocationFactory(page=service)`` saves
+  the row (publish the page again for its live revision to carry it).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -12,6 +24,7 @@ from django.contrib.auth.models import Group
 
 from cms.home.models import HomePage
 from directory.models import (
+    CostOption,
     OrganisationPage,
     ServiceContact,
     ServiceLocation,
@@ -43,7 +56,62 @@ class OrganisationPageFactory(wagtail_factories.PageFactory):
             obj.save_revision().publish()
 
 
+class ServiceLocationFactory(factory.django.DjangoModelFactory):
+    """A venue at BH1 1AA (Bournemouth town centre)."""
+
+    class Meta:
+        model = ServiceLocation
+
+    name = "Community Centre"
+    address_1 = "1 High Street"
+    city = "Bournemouth"
+    postcode = "BH1 1AA"
+    latitude = 50.727909
+    longitude = -1.863623
+    wheelchair_accessible = True
+
+
+class ServiceScheduleFactory(factory.django.DjangoModelFactory):
+    """Tuesdays, 10:00 to 12:00."""
+
+    class Meta:
+        model = ServiceSchedule
+
+    freq = "WEEKLY"
+    byday = "TU"
+    opens_at = dt.time(10)
+    closes_at = dt.time(12)
+
+
+class CostOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostOption
+
+    option = "Two-course lunch"
+    amount = Decimal("4.50")
+
+
+class ServiceContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceContact
+
+    name = "Jean"
+    phone = "01202 123456"
+
+
+def _parts(
+    factory_class: type[factory.django.DjangoModelFactory[Any]], given: Any, default: int
+) -> list[Any]:
+    """Unsaved parts for a page: ``given`` instances or keyword dicts, else ``default``
+    built with the factory's defaults."""
+    if given is None:
+        return [factory_class.build() for _ in range(default)]
+    return [item if not isinstance(item, dict) else factory_class.build(**item) for item in given]
+
+
 class ServicePageFactory(wagtail_factories.PageFactory):
+    """A published service with its parts (see the module docstring to choose them)."""
+
     class Meta:
         model = ServicePage
         skip_postgeneration_save = True
@@ -55,28 +123,32 @@ class ServicePageFactory(wagtail_factories.PageFactory):
     last_verified_on = dt.date(2025, 10, 28)
     parent = factory.SubFactory(OrganisationPageFactory)
 
+    # Post-generation steps run in this order: the parts, then one publish.
     @factory.post_generation
-    def parts(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
-        """Give each service a venue, a weekly time and a phone, then publish it."""
-        if not create:
-            return
-        obj.locations.add(
-            ServiceLocation(
-                name="Community Centre",
-                address_1="1 High Street",
-                city="Bournemouth",
-                postcode="BH1 1AA",
-                latitude=50.727909,
-                longitude=-1.863623,
-                wheelchair_accessible=True,
-            )
-        )
-        obj.schedules.add(
-            ServiceSchedule(freq="WEEKLY", byday="TU", opens_at=dt.time(10), closes_at=dt.time(12))
-        )
-        obj.contacts.add(ServiceContact(name="Jean", phone="01202 123456"))
-        obj.save()  # give the inline parts primary keys before the revision captures them
-        obj.save_revision().publish()
+    def locations(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.locations.add(*_parts(ServiceLocationFactory, extracted, 1))
+
+    @factory.post_generation
+    def schedules(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.schedules.add(*_parts(ServiceScheduleFactory, extracted, 1))
+
+    @factory.post_generation
+    def cost_options(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.cost_options.add(*_parts(CostOptionFactory, extracted, 0))
+
+    @factory.post_generation
+    def contacts(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.contacts.add(*_parts(ServiceContactFactory, extracted, 1))
+
+    @factory.post_generation
+    def publish(obj: ServicePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.save()  # give the inline parts primary keys before the revision captures them
+            obj.save_revision().publish()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

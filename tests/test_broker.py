@@ -1,57 +1,20 @@
 """The scale path's broker, for real: tasks queue on Redis, and a dead broker loses nothing.
 
 No mocks: the first test puts a message on the Redis that runs on this machine; the
-second points Celery at a port where nothing listens and publishes a listing.
+second points Celery at a port where nothing listens and publishes a listing. The
+``broker`` and ``redis_client`` fixtures are in conftest.py (tests/test_faults.py
+uses them too).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from cms.celery import app as celery_app
-
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
-DEAD_BROKER_URL = "redis://127.0.0.1:9/0"  # the discard port: nothing answers
-
-
-@pytest.fixture
-def broker(request: Any) -> Iterator[str]:
-    """Point Celery at a real broker URL (not eager) for one test, then restore it."""
-    url = request.param
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=url, task_always_eager=False)
-    reset_connection_pools()
-    try:
-        yield url
-    finally:
-        celery_app.conf.update(saved)
-        reset_connection_pools()
-
-
-def reset_connection_pools() -> None:
-    # Celery caches its connection and producer pools for the first broker URL it saw.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis_client() -> Any:
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (make services starts it)")
-    client.flushdb()
-    yield client
-    client.flushdb()
+from tests.brokers import DEAD_BROKER_URL, REDIS_TEST_URL
 
 
 @pytest.mark.parametrize("broker", [REDIS_TEST_URL], indirect=True)
@@ -71,12 +34,12 @@ def test_index_updates_are_queued_on_redis(broker: str, redis_client: Any) -> No
 @pytest.mark.django_db
 @pytest.mark.parametrize("broker", [DEAD_BROKER_URL], indirect=True)
 def test_dropped_broker_still_publishes_and_indexes(
-    broker: str, organisation: Any, django_capture_on_commit_callbacks: Any, caplog: Any
+    broker: str, organisation: Any, committed: Any, caplog: Any
 ) -> None:
     from search.backends import SearchQuery, get_search_backend
     from tests.factories import ServicePageFactory
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         page = ServicePageFactory(parent=organisation, title="Men's shed at the quay")
 
     assert page.live

@@ -17,7 +17,7 @@ from directory.models import (
     ServicePage,
     ServiceSchedule,
 )
-from directory.templatetags.directory_tags import age_range, display_url, hex_colour, miles
+from directory.presentation import age_range, display_url, hex_colour, miles
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from .listings import OrganisationPageManager
 from .sourcing import ExternallySourced
 
 
@@ -35,6 +36,8 @@ class OrganisationPage(ExternallySourced, Page):  # type: ignore[django-manager-
         help_text="The group whose members may edit this organisation's listings.",
     )
 
+    objects = OrganisationPageManager()  # type: ignore[django-manager-missing]
+
     parent_page_types = ["home.HomePage"]
     subpage_types = ["directory.ServicePage"]
     exclude_fields_in_copy = [*ExternallySourced.exclude_fields_in_copy, "editors_group"]
@@ -57,9 +60,16 @@ class OrganisationPage(ExternallySourced, Page):  # type: ignore[django-manager-
     class Meta(ExternallySourced.Meta):
         verbose_name = "organisation"
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        # Wagtail checks only the page it arrives at; an unpublished organisation's
+        # services must not be served either.
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from .service import ServicePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = ServicePage.objects.live().public().child_of(self).order_by("title")
+        context["services"] = ServicePage.objects.published().child_of(self).order_by("title")
         return context

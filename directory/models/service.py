@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Page
 from wagtail.search import index
 
+from .listings import ServicePageManager
 from .sourcing import ExternallySourced
 
 
@@ -22,6 +23,11 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
     INACTIVE = "inactive", "Inactive"
     DEFUNCT = "defunct", "Defunct (closed for good)"
+
+
+#: The statuses residents can find (a temporarily closed listing is flagged as such);
+#: inactive and defunct listings stay readable by link and in the ORUK feed only.
+LISTED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
 
 
 class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missing]
@@ -68,6 +74,8 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
     verification_note = models.CharField(
         max_length=255, blank=True, help_text="Who checked it, when the checker is not a user."
     )
+
+    objects = ServicePageManager()  # type: ignore[django-manager-missing]
 
     parent_page_types = ["directory.OrganisationPage"]
     subpage_types: list[str] = []
@@ -139,10 +147,6 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
     @property
     def organisation(self) -> Page:
         return self.get_parent().specific
-
-    @property
-    def physical_locations(self) -> list[Any]:
-        return [loc for loc in self.locations.all() if loc.location_type == "physical"]
 
     @property
     def is_closed(self) -> bool:

@@ -30,7 +30,7 @@ languages             "; "-separated
 service_areas         "; "-separated, as shown on the public page
 assured_date          last checked on (YYYY-MM-DD)
 last_modified         last published (ISO 8601, UTC)
-web_url               the public page
+web_url               the public page, on DIRECTORY_BASE_URL's host
 
 Cells that a spreadsheet would run as a formula (starting ``=``, ``@``, or ``+``/``-``
 followed by something other than a number) are prefixed with ``'``.
@@ -47,6 +47,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from directory.models import ServicePage
+from directory.models.listings import organisation_path
+from directory.site import absolute_url
 
 from . import queries
 from .pagination import iterate_in_chunks, ndjson_lines
@@ -148,7 +150,7 @@ def _row(service: ServicePage, organisation: Any) -> list[str]:
         "service_areas": "; ".join(str(area) for area in ordered(service.service_areas)),
         "assured_date": service.last_verified_on.isoformat() if service.last_verified_on else "",
         "last_modified": timestamp(service.last_published_at),
-        "web_url": service.get_full_url() or "",
+        "web_url": absolute_url(service),
     }
     return [_safe(values[column]) for column in CSV_COLUMNS]
 
@@ -169,5 +171,5 @@ def csv_lines() -> Iterator[str]:
     for services in iterate_in_chunks(full_services_queryset()):
         by_path = queries.organisations_by_path(services)
         for service in services:
-            writer.writerow(_row(service, by_path.get(service.path[: -service.steplen])))
+            writer.writerow(_row(service, by_path.get(organisation_path(service))))
         yield flush()

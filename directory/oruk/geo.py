@@ -8,18 +8,13 @@ no service areas are taken to serve anyone, so only ``proximity`` limits them.
 
 from __future__ import annotations
 
-import math
-
 from django.db.models import Q, QuerySet
-from geopy.distance import great_circle
 
 from directory.models import ServiceAreaCoverage, ServiceLocation, ServicePage
+from geography.distance import METRES_PER_MILE, bounding_box, haversine_miles
 
 from .http import ApiError
 from .params import Params
-
-METRES_PER_DEGREE = 111_320.0
-METRES_PER_MILE = 1609.344
 
 
 def resolve_postcode(text: str) -> tuple[float, float, frozenset[str]]:
@@ -52,7 +47,7 @@ def covering(lat: float, lon: float, area_codes: frozenset[str]) -> Q:
             longitude__isnull=False,
             radius_miles__isnull=False,
         ).values_list("page_id", "latitude", "longitude", "radius_miles")
-        if great_circle((lat, lon), (base_lat, base_lon)).miles <= miles
+        if haversine_miles(lat, lon, base_lat, base_lon) <= miles
     ]
     covering_areas = ServiceAreaCoverage.objects.filter(
         Q(kind="national")
@@ -65,16 +60,16 @@ def covering(lat: float, lon: float, area_codes: frozenset[str]) -> Q:
 
 def locations_near(lat: float, lon: float, metres: float) -> list[int]:
     """Pks of locations within ``metres`` of the point (box in SQL, exact in Python)."""
-    dlat = metres / METRES_PER_DEGREE
-    dlon = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    miles = metres / METRES_PER_MILE
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, miles)
     candidates = ServiceLocation.objects.filter(
-        latitude__range=(lat - dlat, lat + dlat),
-        longitude__range=(lon - dlon, lon + dlon),
+        latitude__range=(min_lat, max_lat),
+        longitude__range=(min_lon, max_lon),
     ).values_list("pk", "latitude", "longitude")
     return [
         pk
         for pk, point_lat, point_lon in candidates
-        if great_circle((lat, lon), (point_lat, point_lon)).meters <= metres
+        if haversine_miles(lat, lon, point_lat, point_lon) <= miles
     ]
 
 

@@ -289,7 +289,3 @@ def openapi_text(base_url: str) -> str:
     """
     schema_dir = Path(settings.DIRECTORY_SHARED_DATA) / "oruk" / "v3_schema"
     return _document(base_url, str(schema_dir))
-
-
-def openapi_document(base_url: str) -> dict[str, Any]:
-    return dict(json.loads(openapi_text(base_url)))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Left, Length
 
 from directory.models import (
     OrganisationPage,
@@ -21,6 +20,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from directory.models.listings import ServicePageQuerySet, organisation_path
 
 from . import parts, serialise
 from .params import Params
@@ -41,19 +41,12 @@ SERVICE_PREFETCH: tuple[str | Prefetch, ...] = (
 
 
 def published_organisations() -> QuerySet[OrganisationPage]:
-    return OrganisationPage.objects.live().public().order_by("pk")
+    return OrganisationPage.objects.published().order_by("pk")
 
 
-def published_services() -> QuerySet[ServicePage]:
-    # A page's parent path is its own path less one step (Page.steplen characters).
-    parent_path = Left("path", Length("path") - ServicePage.steplen)
-    return (
-        ServicePage.objects.live()
-        .public()
-        .annotate(parent_path=parent_path)
-        .filter(parent_path__in=published_organisations().values("path"))
-        .order_by("pk")
-    )
+def published_services() -> ServicePageQuerySet:
+    # Every status: the feed carries it, so consumers learn a service has closed.
+    return ServicePage.objects.published().order_by("pk")
 
 
 def published_locations() -> QuerySet[ServiceLocation]:
@@ -91,7 +84,7 @@ def filter_services(services: QuerySet[ServicePage], params: Params) -> QuerySet
         organisation = published_organisations().filter(oruk_id=organisation_id).first()
         if organisation is None:
             return services.none()
-        services = services.filter(**{"parent_path": organisation.path})
+        services = services.filter(pk__in=ServicePage.objects.child_of(organisation).values("pk"))
     if since := params.moment("modified_after"):
         services = services.filter(last_published_at__gte=since)
     return services
@@ -99,12 +92,12 @@ def filter_services(services: QuerySet[ServicePage], params: Params) -> QuerySet
 
 def organisations_by_path(services: list[ServicePage]) -> dict[str, OrganisationPage]:
     """Each service's organisation in one query, keyed by the organisation's path."""
-    paths = {service.path[: -service.steplen] for service in services}
+    paths = {organisation_path(service) for service in services}
     return {org.path: org for org in OrganisationPage.objects.filter(path__in=paths)}
 
 
 def _organisation(service: ServicePage, by_path: dict[str, OrganisationPage]) -> Any:
-    return by_path.get(service.path[: -service.steplen])
+    return by_path.get(organisation_path(service))
 
 
 # --- batch serialisers (rows of one page or one stream chunk → dicts) ------------------
@@ -180,9 +173,7 @@ def organisations_batch(services: str) -> Any:
     def serialise_batch(organisations: list[OrganisationPage]) -> list[JsonDict]:
         if services == "none":
             return [serialise.serialise_organisation(org) for org in organisations]
-        # parent_path is annotated by published_services(), hence the kwargs form.
-        paths = [org.path for org in organisations]
-        rows = published_services().filter(**{"parent_path__in": paths})
+        rows = published_services().of_organisations(organisations)
         if services == "full":
             rows = rows.prefetch_related(*SERVICE_PREFETCH)
         grouped: dict[str, list[JsonDict]] = {org.path: [] for org in organisations}

@@ -21,6 +21,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from directory.models.listings import organisation_path
 
 from . import parts
 from .ids import LGSL_URI, derived_id
@@ -134,8 +135,7 @@ def _attributes(service: ServicePage, terms: list[TaxonomyTerm]) -> list[JsonDic
 
 def organisation_of(service: ServicePage) -> OrganisationPage | None:
     """The service's organisation (its parent page), without the generic .specific hop."""
-    parent_path = service.path[: -service.steplen]
-    return OrganisationPage.objects.filter(path=parent_path).first()
+    return OrganisationPage.objects.filter(path=organisation_path(service)).first()
 
 
 def serialise_service_summary(

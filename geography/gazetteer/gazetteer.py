@@ -106,9 +106,6 @@ class Gazetteer:
             return (None, None, None, None)
         return self._lads[idx]
 
-    def postcode_exists(self, text: str) -> bool:
-        return self.resolve_postcode(text) is not None
-
     # ------------------------------------------------------------------ general
 
     def resolve_location(self, text: str) -> LocationResult:

@@ -90,6 +90,23 @@ def parse_sector(text: str) -> str | None:
     return None if m is None else f"{m.group(1)} {m.group(2)}"
 
 
+def postcode_district(text: str) -> str | None:
+    """The district ('BH1') of a postcode, sector or outward code, else None.
+
+    Where a person's postcode must be kept, only this part is: it still places them
+    within a few miles, but no longer on their street.
+    """
+    cleaned = clean_query(text)
+    parts = split_full(compact(cleaned))
+    if parts is not None:
+        return parts[0]
+    sector = parse_sector(cleaned)
+    if sector is not None:
+        return sector.split(" ")[0]
+    outward = compact(cleaned)
+    return outward if outward and is_outward(outward) else None
+
+
 def lookalike_variants(compacted: str) -> list[tuple[str, str]]:
     """Postcode-shaped variants of ``compacted`` with O/0 and I/1 swapped.
 

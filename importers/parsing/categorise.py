@@ -9,11 +9,11 @@ includes its children.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from directory.taxonomy_seed import TAXONOMY_SLUG
+from directory.text import fold
 
 # Synonyms that are right for search ("help", "online") but far too common in
 # listing descriptions to mean the listing *is* that kind of thing.
@@ -26,16 +26,6 @@ IGNORED_PHRASES = frozenset(
         "volunteer", "lonely", "disabled", "housing", "heating", "aids", "mood",
     }
 )  # fmt: skip
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Café' and 'cafe' are the same word."""
-    if not text:
-        return ""
-    if text.isascii():  # NFKD leaves ASCII alone: skip the per-character pass
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def phrase_pattern(phrase: str) -> str | None:
@@ -56,7 +46,7 @@ def phrase_pattern(phrase: str) -> str | None:
     return r"\b" + r"[^a-z0-9]+".join([*head, last]) + r"\b"
 
 
-def phrase_stem(phrase: str) -> str | None:
+def phrase_literal(phrase: str) -> str | None:
     """Literal text any match of ``phrase_pattern(phrase)`` contains: its first word
     (or, for a one-word phrase, the word without the suffix the pattern varies)."""
     words = re.findall(r"[a-z0-9']+", fold(phrase))
@@ -79,7 +69,7 @@ class _Term:
     parent_code: str | None
     pattern: re.Pattern[str] | None
     #: A match implies one of these substrings is in the text: a cheap pre-check.
-    stems: tuple[str, ...] = ()
+    literals: tuple[str, ...] = ()
 
 
 class Categoriser:
@@ -98,13 +88,15 @@ class Categoriser:
             patterns = [
                 pattern for phrase in kept for pattern in [phrase_pattern(phrase)] if pattern
             ]
-            stems = tuple(dict.fromkeys(s for phrase in kept for s in [phrase_stem(phrase)] if s))
+            literals = tuple(
+                dict.fromkeys(s for phrase in kept for s in [phrase_literal(phrase)] if s)
+            )
             compiled = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-            self._terms.append(_Term(pk, code, parent_code, compiled, stems))
+            self._terms.append(_Term(pk, code, parent_code, compiled, literals))
         self._by_code = {term.code: term for term in self._terms}
-        # Every distinct stem once: testing these per text, then each term against the
-        # set found, is several times cheaper than each term testing its own stems.
-        self._stems = tuple(dict.fromkeys(s for term in self._terms for s in term.stems))
+        # Every distinct literal once: testing these per text, then each term against the
+        # set found, is several times cheaper than each term testing its own literals.
+        self._literals = tuple(dict.fromkeys(s for term in self._terms for s in term.literals))
 
     @classmethod
     def from_db(cls, taxonomy_slug: str = TAXONOMY_SLUG) -> Categoriser:
@@ -118,11 +110,13 @@ class Categoriser:
     def codes_for(self, *texts: str, always: Iterable[str] = ()) -> list[str]:
         """Sorted term codes matching the texts, plus ``always`` (if those terms exist)."""
         text = fold(" ".join(t for t in texts if t))
-        present = {stem for stem in self._stems if stem in text}
+        present = {literal for literal in self._literals if literal in text}
         matched = {
             t.code
             for t in self._terms
-            if t.pattern is not None and not present.isdisjoint(t.stems) and t.pattern.search(text)
+            if t.pattern is not None
+            and not present.isdisjoint(t.literals)
+            and t.pattern.search(text)
         }
         matched.update(code for code in always if code in self._by_code)
         parents_of_matches = {self._by_code[code].parent_code for code in matched}

@@ -23,12 +23,33 @@ RECORD_KEYS = ("contents", "content")
 READ_SIZE = 256 * 1024
 #: One record larger than this is treated as malformed rather than read into memory.
 MAX_RECORD_CHARS = 8 * 1024 * 1024
+#: Objects and arrays nested deeper than this are refused. An ORUK record is about six
+#: levels deep; a much deeper one is an attack on the parser (Python's decoder recurses,
+#: and would otherwise end the run with a RecursionError).
+MAX_DEPTH = 64
 _decoder = json.JSONDecoder()
 _WHITESPACE = " \t\n\r"
 
 
+_TOO_DEEP = f"a record is nested more than {MAX_DEPTH} levels deep"
+
+
 class FeedFormatError(ValueError):
     """Not JSON, or JSON we cannot find records in; the message says where and why."""
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests objects or arrays more than ``limit`` levels deep."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 class JsonRecordStream:
@@ -82,6 +103,8 @@ class JsonRecordStream:
         while True:
             try:
                 value, end = _decoder.raw_decode(self.buffer, self.pos)
+            except RecursionError:
+                raise self._error(_TOO_DEEP) from None
             except json.JSONDecodeError as error:
                 # Perhaps just cut off by the end of the buffer: read more and retry.
                 if len(self.buffer) - self.pos > MAX_RECORD_CHARS:
@@ -94,6 +117,8 @@ class JsonRecordStream:
             # A number at the very end of the buffer may continue in the next chunk.
             if end == len(self.buffer) and not self.eof and self._fill():
                 continue
+            if too_deep(value):
+                raise self._error(_TOO_DEEP)
             self.pos = end
             return value
 

@@ -17,13 +17,13 @@ from typing import Any
 
 from directory.models import TaxonomyTerm
 from directory.schedules import Weekday
-from geography.gazetteer import Gazetteer, GazetteerUnavailable, get_gazetteer
+from geography.gazetteer import Gazetteer
+from importers.parsing.locations import locate, open_gazetteer, parse_coordinates
 from importers.parsing.text import clean_text, make_summary, one_line, truncate
+from importers.parsing.values import parse_amount, parse_date, valid_email, valid_url
 from importers.pipeline import Item, Mapper, Options, ProgressCallback, run_pipeline
 from importers.records import OrganisationRecord, ServiceRecord, SkipRecord, content_hash
 from importers.report import ImportReport
-from importers.sources.oruk_parts import parse_amount, parse_date, valid_email, valid_url
-from importers.sources.warm_spaces_rows import locate, parse_coordinates
 from importers.writing.upsert import ImportSetupError
 
 SOURCE = "csv"
@@ -278,16 +278,19 @@ def import_csv_listings(
     progress: ProgressCallback | None = None,
     resume_after: int = 0,
     checkpoint: Any = None,
+    restore_unpublished: bool = False,
 ) -> ImportReport:
     """Import (or check, with ``dry_run``) a CSV in the listings template."""
     report = ImportReport(source=Path(path).name, dry_run=dry_run)
     rows = read_rows(Path(path), report)
-    try:
-        gazetteer: Gazetteer | None = get_gazetteer()
-    except GazetteerUnavailable as error:
-        report.warnings.append(f"Postcodes not checked: {error}")
-        gazetteer = None
-    options = Options(publish=publish, dry_run=dry_run, limit=limit, resume_after=resume_after)
+    gazetteer = open_gazetteer(report.warnings)
+    options = Options(
+        publish=publish,
+        dry_run=dry_run,
+        limit=limit,
+        resume_after=resume_after,
+        restore_unpublished=restore_unpublished,
+    )
     items = (Item(number, row) for number, row in rows)
     return run_pipeline(
         CsvListingsMapper(gazetteer, source),

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from directory.models import OrganisationPage, ServiceLocation
-from importers.parsing.categorise import fold
+from directory.text import fold
 
 DUPLICATE_METRES = 100.0
 _NOISE_RE = re.compile(r"\b(the|and)\b|[^a-z0-9]+")

@@ -8,9 +8,16 @@ each in its own transaction, so one bad record never stops or half-writes the re
 Changed services are updated through the normal path (new revision, published or
 left as a draft).
 
-Search (the listing index and Wagtail's own) is updated once per bulk batch, from the
-pages just written; the reference index (normal path) and the recommender once in
-``finish()``; never per page.
+Pages created in bulk are announced once per batch (Wagtail's search index, and
+directory's ``listings_changed`` event with the pages just written); pages written
+the normal way announce themselves through Wagtail's publishing signals. The
+reference index of normal-path pages is updated once in ``finish()``.
+
+If ``wagtail_private`` does not support the installed Wagtail, every new page goes
+through the normal path instead of the bulk one.
+
+A page a person unpublished is never published again unless the run asks for it
+(``council_decisions``).
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from directory.models import (
 from directory.permissions import ensure_organisation_editors
 from importers.records import PART_RELATIONS, ServiceRecord
 from importers.report import ImportReport
+from importers.writing import wagtail_private
+from importers.writing.council_decisions import CouncilDecisions
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +57,6 @@ PART_MODELS: dict[str, type[Any]] = {
     "languages": ServiceLanguage,
     "service_areas": ServiceAreaCoverage,
 }
-
-
-def _tree_fields() -> list[str]:
-    from importers.writing.bulk import TREE_FIELDS
-
-    return TREE_FIELDS
 
 
 class ImportSetupError(RuntimeError):
@@ -80,12 +83,14 @@ class PageWriter:
         publish: bool = True,
         dry_run: bool = False,
         bulk: bool = True,
+        restore_unpublished: bool = False,
     ) -> None:
         self.source = source
         self.report = report
         self.publish = publish
         self.dry_run = dry_run
-        self.bulk = bulk
+        # The bulk writer only runs on the Wagtail versions it was verified with.
+        self.bulk = bulk and wagtail_private.BULK_WRITER_SUPPORTED
         self.home = home_page()
         self.terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
         # Preloaded once so unchanged records cost no queries at all.
@@ -98,6 +103,9 @@ class PageWriter:
         self.orgs: dict[str, OrganisationPage] = {
             org.external_id: org for org in OrganisationPage.objects.filter(source=source)
         }
+        self.decisions = CouncilDecisions(
+            source, report, publish=publish and not dry_run, restore=restore_unpublished
+        )
         self.planned_orgs: set[str] = set()
         self.slugs: dict[int, set[str]] = {}
         self.touched: list[int] = []
@@ -112,7 +120,11 @@ class PageWriter:
         new: list[ServiceRecord] = []
         for record in records:
             existing = self.existing.get(record.external_id)
-            if existing is not None and existing[1] == record.row_hash:
+            if (
+                existing is not None
+                and existing[1] == record.row_hash
+                and not self.restoring(existing[0], record)
+            ):
                 self.report.unchanged += 1
             elif self.dry_run:
                 self._count_dry_run(record, existing is not None)
@@ -140,14 +152,8 @@ class PageWriter:
         with transaction.atomic():
             for page in ServicePage.objects.filter(pk__in=normal):
                 ReferenceIndex.create_or_update_for_object(page)
-        backends = get_search_backends(with_auto_update=True)
         if self.bulk_orgs:
-            index_pages([], self.bulk_orgs, backends)
-        if self.bulk_created and self.publish:
-            # Once for the whole import (each batch's pages were indexed as it was written).
-            from recommender.signals import listing_changed
-
-            listing_changed(sender=ServicePage)
+            index_pages([], self.bulk_orgs, get_search_backends(with_auto_update=True))
 
     # --- organisations -----------------------------------------------------------
 
@@ -166,7 +172,9 @@ class PageWriter:
                 # add_child changes the home page's tree fields; never reuse stale ones.
                 self.home.refresh_from_db()
             self.report.organisations_created += 1
-        elif self.publish and not org.live:
+        elif (
+            self.publish and not org.live and self.decisions.may_publish(org.pk, org.title, record)
+        ):
             # Imported unpublished before; publishing its services now needs it live.
             org.save_revision().publish(log_action=True)
         elif org.editors_group_id is None:
@@ -237,7 +245,7 @@ class PageWriter:
                 setattr(page, name, value)
         self.set_parts(page, record)
         revision = page.save_revision(log_action=True)
-        if self.publish:
+        if self.publish and self.decisions.may_publish(pk, page.title, record):
             revision.publish(log_action=True)
         else:
             # A draft revision does not touch the page row; record the hash anyway so
@@ -306,9 +314,9 @@ class PageWriter:
             self.existing[record.external_id] = (page.pk, record.row_hash)
             self.touched.append(page.pk)
             self.bulk_created.append(page.pk)
-        # Index the batch now, from the pages in memory, rather than holding thousands
-        # of pages until finish(). The batch is committed (or inside the caller's
-        # transaction, with which the index rows then commit or roll back).
+        # Announce the batch now, with the pages in memory, rather than holding
+        # thousands of pages until finish(). The batch is committed (or inside the
+        # caller's transaction, with which the index rows then commit or roll back).
         from importers.writing.bulk import index_pages
 
         created = [page for page in pages if page is not None]
@@ -318,7 +326,6 @@ class PageWriter:
                 [],
                 get_search_backends(with_auto_update=True),
                 created,
-                notify=False,
             )
 
     def _bulk_create_organisations(self, records: list[ServiceRecord]) -> None:
@@ -356,7 +363,7 @@ class PageWriter:
         try:
             with transaction.atomic():
                 for org in orgs:
-                    org.clean_fields(exclude=[*_tree_fields(), "oruk_id"])
+                    org.clean_fields(exclude=[*wagtail_private.TREE_FIELDS, "oruk_id"])
                 creator.create([(org, self.home) for org in orgs])
                 for org in orgs:
                     ensure_organisation_editors(org)
@@ -372,6 +379,11 @@ class PageWriter:
         self.report.organisations_created += len(orgs)
 
     # --- helpers ------------------------------------------------------------------------
+
+    def restoring(self, page_id: int, record: ServiceRecord) -> bool:
+        """An unchanged record is written again to publish a withdrawn page, if asked."""
+        org = self.orgs.get(record.organisation.external_id)
+        return self.decisions.restoring(page_id, org.pk if org else None)
 
     def skip(self, record: ServiceRecord, reason: str) -> None:
         self.report.skip(record.row_number, record.external_id, record.title, reason)

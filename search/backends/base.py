@@ -1,8 +1,9 @@
-"""The search backend interface, shared result types, and backend selection.
+"""The search backend interface and what every backend shares.
 
-Two implementations: ``database`` (SQLite FTS5 or PostgreSQL full-text search, the
-default) and ``elasticsearch``. Both rank with ``search.ranking`` and return the
-same ``SearchResults``, which the contract tests in ``tests/search`` check.
+Two implementations: ``search.backends.database`` (SQLite FTS5 or PostgreSQL
+full-text search, the default) and ``search.backends.elasticsearch``. Both rank with
+``search.ranking`` and return the same ``SearchResults``, which the contract tests
+in ``tests/search`` check. ``search.backends.get_search_backend`` loads one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import abc
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.utils import timezone
 
 from search.query import (
@@ -35,8 +35,9 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "SearchResults",
-    "get_search_backend",
+    "empty_facets",
     "local_now",
+    "search_radius",
 ]
 
 #: (done, total) callback for long rebuilds.
@@ -53,6 +54,11 @@ class SearchBackend(abc.ABC):
     """A listing index. Writes take page ids; the backend reads the live pages."""
 
     name: str = ""
+
+    @classmethod
+    def from_settings(cls) -> SearchBackend:
+        """The backend as the project's settings configure it."""
+        return cls()
 
     @abc.abstractmethod
     def index_pages(self, page_ids: Iterable[int]) -> int:
@@ -96,29 +102,6 @@ def local_now() -> dt.datetime:
     return timezone.localtime()
 
 
-_backends: dict[tuple[str, str, str], SearchBackend] = {}
-
-
-def get_search_backend(name: str | None = None) -> SearchBackend:
-    """The backend named by ``settings.DIRECTORY_SEARCH_BACKEND`` (or ``name``)."""
-    name = name or getattr(settings, "DIRECTORY_SEARCH_BACKEND", "database") or "database"
-    url = getattr(settings, "ELASTICSEARCH_URL", "")
-    prefix = getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "directory")
-    key = (name, url, prefix)
-    backend = _backends.get(key)
-    if backend is None:
-        if name == "database":
-            from .database import DatabaseSearchBackend
-
-            backend = DatabaseSearchBackend()
-        elif name == "elasticsearch":
-            from .elasticsearch import ElasticsearchBackend
-
-            backend = ElasticsearchBackend(url=url, prefix=prefix)
-        else:
-            raise ValueError(f"Unknown DIRECTORY_SEARCH_BACKEND {name!r}")
-        _backends[key] = backend
-    return backend
-
-
-__all__ += ["empty_facets"]
+def search_radius(query: SearchQuery) -> float:
+    """The query's radius in miles, kept within 0.1 to 200."""
+    return max(0.1, min(float(query.radius_miles), 200.0))

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.query import STOPWORDS, Phrase, content_words, rough_stem, tokenize_all
+from directory.text import STOPWORDS, stem, tokens
+from search.query import Phrase, content_words
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
 CUTOFF = 0.75
@@ -44,7 +45,7 @@ def _items(text: str) -> list[str]:
 
 
 def _phrase(text: str) -> Phrase:
-    return tuple(tokenize_all(text))
+    return tuple(tokens(text))
 
 
 @dataclass
@@ -111,8 +112,8 @@ class Lexicon:
         if word in self.vocabulary:
             return True
         # Plurals and -ing forms of known words match through the stemmer anyway.
-        stem = rough_stem(word)
-        return stem != word and (stem in self.vocabulary or stem + "e" in self.vocabulary)
+        stemmed = stem(word)
+        return stemmed != word and (stemmed in self.vocabulary or stemmed + "e" in self.vocabulary)
 
 
 def _es_safe(rule: str) -> str:
@@ -149,8 +150,3 @@ def cached_lexicon(key: str, version: object, words: Callable[[], Iterable[str]]
         lexicon = Lexicon.build(file_lines(), term_synonym_pairs(), words())
         _cache[key] = (version, lexicon)
         return lexicon
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()

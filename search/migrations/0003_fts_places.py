@@ -1,5 +1,5 @@
 """SQLite: rebuild the FTS5 table with a ``places`` column (geographic cell and
-area-code tokens, see ``search.backends.geocells``).
+area-code tokens, see ``search.backends.database.geocells``).
 
 The index is derived data: this empties it on SQLite, so run
 ``manage.py rebuild_search_index`` afterwards. PostgreSQL is unaffected.

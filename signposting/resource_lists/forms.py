@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from signposting.resource_lists.emailing import one_line
+
 logger = logging.getLogger(__name__)
 
 GAZETTEER_MISSING = (
@@ -39,8 +41,12 @@ def resolve_person_postcode(text: str) -> tuple[str, float | None, float | None]
         return found.postcode or found.label, found.lat, found.lon
     if isinstance(found, UnresolvedLocation):
         raise forms.ValidationError(found.message)
+    from directory.site import current_council
+
+    example = current_council().example_postcode
+    like = f", like {example}," if example else ""
     raise forms.ValidationError(
-        f"“{text}” is not a postcode. Enter a postcode, like BH8 8DT, or leave it blank."
+        f"“{text}” is not a postcode. Enter a postcode{like} or leave it blank."
     )
 
 
@@ -61,6 +67,10 @@ class ListDetailsForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean_title(self) -> str:
+        # A title can become an email subject, where a line break is refused.
+        return one_line(self.cleaned_data["title"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

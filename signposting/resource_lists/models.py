@@ -7,15 +7,35 @@ it is copied here with no owner so the emailed link keeps working.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 def new_share_token() -> str:
     # 32 random bytes: far beyond guessing, and URL-safe for the emailed link.
     return secrets.token_urlsafe(32)
+
+
+def share_lifetime() -> dt.timedelta:
+    """How long an emailed link works (``RESOURCE_LIST_SHARE_DAYS``, default 90 days)."""
+    return dt.timedelta(days=getattr(settings, "RESOURCE_LIST_SHARE_DAYS", 90))
+
+
+class ResourceListQuerySet(models.QuerySet["ResourceList"]):
+    def shared_live(self) -> ResourceListQuerySet:
+        """Shared copies whose link still works: not withdrawn and not expired."""
+        return self.filter(
+            share_token__isnull=False, created_at__gte=timezone.now() - share_lifetime()
+        )
+
+    def shared_expired(self) -> ResourceListQuerySet:
+        return self.filter(
+            share_token__isnull=False, created_at__lt=timezone.now() - share_lifetime()
+        )
 
 
 class ResourceList(models.Model):
@@ -35,8 +55,18 @@ class ResourceList(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     note = models.TextField(blank=True)
     share_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shared_resource_lists",
+        help_text="The staff member who emailed this copy; they can withdraw its link.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResourceListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -49,6 +79,10 @@ class ResourceList(models.Model):
             self.share_token = new_share_token()
             self.save(update_fields=["share_token", "updated_at"])
         return self.share_token
+
+    @property
+    def share_expires_at(self) -> dt.datetime:
+        return self.created_at + share_lifetime()
 
 
 class ResourceListItem(models.Model):

@@ -10,13 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from geopy.distance import great_circle
-from wagtail.models import Page
 
 from directory.models import ServicePage
-from directory.templatetags.directory_tags import status_message
+from directory.presentation import status_message
+from directory.site import absolute_url
+from geography.distance import haversine_miles
 from signposting.resource_lists.qr import qr_png_data_uri
 from signposting.resource_lists.stores import ListData, ListItemData
 
@@ -49,40 +48,16 @@ class Entry:
         return self.page is not None and not self.unavailable_message
 
 
-def base_url(request: HttpRequest | None = None) -> str:
-    """The site's absolute root: WAGTAILADMIN_BASE_URL, else the request's host."""
-    configured = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    if configured:
-        return configured.rstrip("/")
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return ""
-
-
-def absolute_page_url(page: Page, request: HttpRequest | None = None) -> str:
-    parts = page.get_url_parts(request)
-    if parts is None:
-        return ""
-    path = parts[2]
-    return path if path.startswith("http") else f"{base_url(request)}{path}"
-
-
 def fetch_pages(page_ids: list[int]) -> dict[int, ServicePage]:
-    """Listings by id with their parts and organisations, in a fixed number of queries."""
-    pages = {
-        page.pk: page
-        for page in ServicePage.objects.filter(pk__in=page_ids).prefetch_related(
-            "locations", "schedules", "cost_options", "contacts"
-        )
-    }
-    # One query for every organisation instead of get_parent() per listing.
-    steplen = Page.steplen
-    parent_paths = {page.path[:-steplen] for page in pages.values()}
-    parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths)}
-    for page in pages.values():
-        parent = parents.get(page.path[:-steplen])
-        page._resource_list_org_title = parent.title if parent else ""  # type: ignore[attr-defined]
-    return pages
+    """Published listings by id with their parts and organisation titles, in a fixed
+    number of queries; a listing withdrawn since it was added is absent."""
+    pages = (
+        ServicePage.objects.published()
+        .with_organisation_title()
+        .filter(pk__in=page_ids)
+        .prefetch_related("locations", "schedules", "cost_options", "contacts")
+    )
+    return {page.pk: page for page in pages}
 
 
 def cost_lines(page: ServicePage) -> list[str]:
@@ -101,7 +76,7 @@ def nearest_miles(page: ServicePage, origin: tuple[float, float] | None) -> floa
         for loc in page.locations.all()
         if loc.has_point and loc.location_type == "physical"
     ]
-    return min((great_circle(origin, point).miles for point in points), default=None)
+    return min((haversine_miles(*origin, *point) for point in points), default=None)
 
 
 def unavailable_message(page: ServicePage | None) -> str:
@@ -133,8 +108,8 @@ def build_entry(
     entry.changed = bool(page.last_published_at and page.last_published_at > item.added_at)
     if not page.live:
         return entry
-    entry.organisation = getattr(page, "_resource_list_org_title", "")
-    entry.url = absolute_page_url(page, request)
+    entry.organisation = getattr(page, "organisation_title", None) or ""
+    entry.url = absolute_url(page, request)
     entry.qr_data_uri = qr_png_data_uri(entry.url) if with_qr and entry.url else ""
     entry.distance_miles = nearest_miles(page, origin)
     entry.schedule_lines = [line for line in page.describe_schedule() if line]
@@ -166,7 +141,7 @@ def build_entries(
 
 def contact_text(entry: Entry) -> str:
     """Every way to get in touch, on one line."""
-    from directory.templatetags.directory_tags import display_url
+    from directory.presentation import display_url
 
     parts = []
     for contact in entry.contacts:
@@ -194,7 +169,7 @@ def document_lines(entry: Entry, plain: bool = False) -> list[tuple[str, str]]:
     The document shows them in one block with ``white-space: pre-line``: a handful of
     boxes per listing rather than a dozen keeps a 200-item PDF within seconds.
     """
-    from directory.templatetags.directory_tags import miles
+    from directory.presentation import miles
 
     ask = "Contact them to ask"
     lines: list[tuple[str, str]] = []
@@ -221,7 +196,7 @@ def document_lines(entry: Entry, plain: bool = False) -> list[tuple[str, str]]:
 
 def plain_text(data: ListData, entries: list[Entry]) -> str:
     """The list as plain text, for email bodies and case notes."""
-    from directory.templatetags.directory_tags import miles
+    from directory.presentation import miles
 
     lines = [data.title, ""]
     if data.note:

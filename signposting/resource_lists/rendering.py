@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cms.home.models import SiteBranding
+from directory.site import base_url
+from signposting.resource_lists.emailing import one_line
 from signposting.resource_lists.presentation import (
     Entry,
-    base_url,
     build_entries,
     document_lines,
     plain_text,
@@ -115,7 +116,7 @@ def send_list_email(data: ListData, to: str, shared_url: str, request: HttpReque
     }
     subject = f"{data.title} – {branding.service_name}"
     message = EmailMultiAlternatives(
-        subject=subject[:200],
+        subject=one_line(subject)[:200],
         body=render_to_string("resource_lists/email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

@@ -15,12 +15,16 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
+from directory.ids import parse_id
 from directory.models import ServicePage
 from signposting.resource_lists.models import ResourceList, ResourceListItem
 
 #: A list longer than this is no longer a handout; it also bounds session size.
 MAX_ITEMS = 300
 SESSION_KEY = "resource_lists.mine"
+#: The shared copies this visitor emailed, kept apart from the list so that clearing
+#: the list still leaves them able to withdraw the links.
+SHARED_KEY = "resource_lists.shared"
 
 
 @dataclass
@@ -223,11 +227,28 @@ class SessionListStore:
     def clear(self) -> None:
         self.session.pop(SESSION_KEY, None)
 
+    def recipient(self) -> str:
+        """The digest of the one address this list may be emailed to ('' until sent)."""
+        return str(self._raw().get("recipient", ""))
 
-def copy_to_database(data: ListData) -> ResourceList:
-    """Save a session list with no owner, so the link emailed to a resident works."""
+    def set_recipient(self, digest: str) -> None:
+        raw = self._raw()
+        raw["recipient"] = digest
+        self._save(raw)
+
+    def shared_ids(self) -> list[int]:
+        return [int(pk) for pk in self.session.get(SHARED_KEY, [])]
+
+    def remember_shared(self, pk: int) -> None:
+        # Bounded like the list itself: the daily email cap keeps this short anyway.
+        self.session[SHARED_KEY] = [*self.shared_ids(), pk][-MAX_ITEMS:]
+
+
+def copy_to_database(data: ListData, shared_by: Any = None) -> ResourceList:
+    """Save a list with no owner, so the emailed link outlives the list it came from."""
     with transaction.atomic():
         rl = ResourceList.objects.create(
+            shared_by=shared_by,
             title=data.title,
             postcode=data.postcode,
             latitude=data.latitude,
@@ -263,7 +284,4 @@ def _moved(keys: list[str], key: str, delta: int) -> list[str]:
 
 
 def _int(key: str) -> int:
-    try:
-        return int(key)
-    except ValueError:
-        return 0
+    return parse_id(key) or 0

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("add/", views.add, name="add"),
     path("shared/<str:token>/", views.shared, name="shared"),
+    path("shared/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:ref>/", views.detail, name="detail"),
     path("<str:ref>/print/", views.print_view, name="print"),
     path("<str:ref>/pdf/", views.pdf_view, name="pdf"),

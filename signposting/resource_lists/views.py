@@ -21,13 +21,17 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.workflows.roles import is_council_staff
+from directory.ids import parse_id
 from directory.models import ServicePage
+from directory.ratelimits import count_use, session_key, too_many_requests, used_up, user_key
+from directory.site import base_url
 from signposting.log import record_signposting
 from signposting.models import Channel
-from signposting.resource_lists.access import is_signposting_staff
+from signposting.resource_lists import emailing
 from signposting.resource_lists.forms import EmailListForm, ItemNoteForm, ListDetailsForm
 from signposting.resource_lists.models import ResourceList
-from signposting.resource_lists.presentation import base_url, build_entries
+from signposting.resource_lists.presentation import build_entries
 from signposting.resource_lists.rendering import render_document_html, render_pdf, send_list_email
 from signposting.resource_lists.stores import (
     DbListStore,
@@ -41,17 +45,18 @@ CURRENT_KEY = "resource_lists.current"
 
 
 def _owner(request: HttpRequest) -> Any:
-    # Only ever called after is_signposting_staff(), so this is an authenticated user.
+    # Only ever called after is_council_staff(), so this is an authenticated user.
     return request.user
 
 
 def get_store(request: HttpRequest, ref: str) -> ListStore:
     if ref == "mine":
         return SessionListStore(request.session)
-    if not ref.isdigit() or not is_signposting_staff(request.user):
+    pk = parse_id(ref)
+    if pk is None or not is_council_staff(request.user):
         raise Http404("No such list")
     # Another officer's list is a 404, not a 403: its existence is not their business.
-    resource_list = get_object_or_404(ResourceList, pk=int(ref), owner=_owner(request))
+    resource_list = get_object_or_404(ResourceList, pk=pk, owner=_owner(request))
     return DbListStore(resource_list)
 
 
@@ -86,7 +91,7 @@ def current_staff_store(request: HttpRequest, create: bool = True) -> DbListStor
 
 def _log(request: HttpRequest, store: ListStore, channel: Channel) -> None:
     """Staff outputs go in the anonymous log; a resident's own use does not."""
-    if not is_signposting_staff(request.user):
+    if not is_council_staff(request.user):
         return
     data = store.load()
     record_signposting(
@@ -96,19 +101,25 @@ def _log(request: HttpRequest, store: ListStore, channel: Channel) -> None:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    if not is_signposting_staff(request.user):
+    if not is_council_staff(request.user):
         return redirect("resource_lists:detail", ref="mine")
     lists = ResourceList.objects.filter(owner=_owner(request)).prefetch_related("items")
+    shared = ResourceList.objects.shared_live().filter(shared_by=_owner(request))
     return render(
         request,
         "resource_lists/index.html",
-        {"lists": lists, "current_id": request.session.get(CURRENT_KEY), "form": ListDetailsForm()},
+        {
+            "lists": lists,
+            "shared_lists": shared,
+            "current_id": request.session.get(CURRENT_KEY),
+            "form": ListDetailsForm(),
+        },
     )
 
 
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
-    if not is_signposting_staff(request.user):
+    if not is_council_staff(request.user):
         raise Http404
     form = ListDetailsForm(request.POST)
     if not form.is_valid():
@@ -131,7 +142,8 @@ def create(request: HttpRequest) -> HttpResponse:
 def add(request: HttpRequest) -> HttpResponse:
     """Add a published listing to the current list (staff) or the session list."""
     page_id = request.POST.get("page_id", "")
-    page = ServicePage.objects.live().filter(pk=int(page_id) if page_id.isdigit() else 0).first()
+    pk = parse_id(page_id) or 0
+    page = ServicePage.objects.published().filter(pk=pk).first()
     if page is None:
         if _wants_json(request):
             return JsonResponse(
@@ -140,7 +152,7 @@ def add(request: HttpRequest) -> HttpResponse:
         raise Http404("No such listing")
     ref = request.POST.get("list", "")
     store: ListStore | None
-    if is_signposting_staff(request.user):
+    if is_council_staff(request.user):
         store = get_store(request, ref) if ref else current_staff_store(request)
     else:
         store = SessionListStore(request.session)
@@ -191,6 +203,11 @@ def detail(request: HttpRequest, ref: str) -> HttpResponse:
             "form": form,
             "is_staff_list": not store.is_session,
             "is_current": request.session.get(CURRENT_KEY) == _pk(store),
+            "shared_lists": (
+                ResourceList.objects.shared_live().filter(pk__in=store.shared_ids())
+                if isinstance(store, SessionListStore)
+                else []
+            ),
         },
     )
 
@@ -263,27 +280,57 @@ def pdf_view(request: HttpRequest, ref: str) -> HttpResponse:
     return response
 
 
+def _email_limit(request: HttpRequest, store: ListStore) -> HttpResponse | None:
+    """The 429 page when this send would go over a limit (see ``emailing``)."""
+    if not isinstance(store, SessionListStore):
+        if count_use(request, emailing.STAFF_GROUP, user_key):
+            return too_many_requests(request, emailing.STAFF_GROUP)
+        return None
+    for group, key in ((emailing.IP_GROUP, "ip"), (emailing.SESSION_GROUP, session_key)):
+        if used_up(request, group, key):
+            return too_many_requests(request, group)
+    return None
+
+
 def email(request: HttpRequest, ref: str) -> HttpResponse:
     store = get_store(request, ref)
     data = store.load()
     form = EmailListForm(request.POST or None)
+    if request.method == "POST" and (limited := _email_limit(request, store)) is not None:
+        return limited
     if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["email"]
+        visitor = store if isinstance(store, SessionListStore) else None
         if not data.items:
             form.add_error(None, "Add something to the list before sending it.")
+        elif visitor and visitor.recipient() not in ("", emailing.address_digest(to)):
+            form.add_error("email", emailing.OTHER_ADDRESS)
         else:
+            outgoing = emailing.without_free_text(data) if visitor else data
             # A copy with no owner: the emailed link outlives edits to, or deletion of,
-            # the staff member's working list.
-            shared = copy_to_database(data)
+            # the list it came from.
+            shared = copy_to_database(outgoing, shared_by=None if visitor else request.user)
             token = shared.ensure_share_token()
             url = base_url(request) + reverse("resource_lists:shared", kwargs={"token": token})
-            send_list_email(data, form.cleaned_data["email"], url, request)
+            send_list_email(outgoing, to, url, request)
+            if visitor:
+                visitor.set_recipient(emailing.address_digest(to))
+                visitor.remember_shared(shared.pk)
+                count_use(request, emailing.IP_GROUP, "ip")
+                count_use(request, emailing.SESSION_GROUP, session_key)
+            emailing.log_sent(by_staff=visitor is None, items=len(outgoing.items))
             _log(request, store, Channel.EMAIL)
             messages.success(request, "List sent by email.")
             return redirect(list_url(store))
     return render(
         request,
         "resource_lists/email_form.html",
-        {"form": form, "data": data, "ref": store.url_prefix()},
+        {
+            "form": form,
+            "data": data,
+            "ref": store.url_prefix(),
+            "anonymous_title": emailing.ANONYMOUS_TITLE if store.is_session else "",
+        },
     )
 
 
@@ -307,10 +354,38 @@ def delete(request: HttpRequest, ref: str) -> HttpResponse:
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only list a person was emailed: current details, with what changed."""
-    resource_list = get_object_or_404(ResourceList, share_token=token)
+    resource_list = ResourceList.objects.shared_live().filter(share_token=token).first()
+    if resource_list is None:
+        # Withdrawn, expired or never shared: the same answer, so nothing is revealed.
+        response = render(request, "resource_lists/shared_gone.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     data = DbListStore(resource_list).load()
     context: dict[str, Any] = {"data": data, "entries": build_entries(data, request)}
     response = render(request, "resource_lists/shared.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Withdraw an emailed link: the shared copy is deleted, so the link stops working.
+
+    Only the staff member who sent it, or the visitor (this browser session) who
+    emailed it, may withdraw it; anyone else gets the same 404 as a wrong link.
+    """
+    shared_list = get_object_or_404(ResourceList, share_token=token)
+    by_sender = shared_list.shared_by_id is not None and shared_list.shared_by_id == getattr(
+        request.user, "pk", None
+    )
+    by_visitor = shared_list.pk in SessionListStore(request.session).shared_ids()
+    if not (by_sender or by_visitor):
+        raise Http404("No such link")
+    shared_list.delete()
+    messages.success(request, "The link has been withdrawn. It no longer shows the list.")
+    if by_sender:
+        fallback = reverse("resource_lists:index")
+    else:
+        fallback = reverse("resource_lists:detail", kwargs={"ref": "mine"})
+    return HttpResponseRedirect(_safe_next(request, fallback))

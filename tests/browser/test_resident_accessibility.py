@@ -19,8 +19,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def listings(db: None) -> list[Any]:
-    from search.backends import get_search_backend
+def listings(db: None, index_listings: Any) -> list[Any]:
     from tests.factories import OrganisationPageFactory, ServicePageFactory
 
     organisation = OrganisationPageFactory(title="Bournemouth Friendship Group")
@@ -32,7 +31,7 @@ def listings(db: None) -> list[Any]:
             summary="Gardening and a cuppa for people who feel lonely.",
         ),
     ]
-    get_search_backend().index_pages([page.pk for page in pages])
+    index_listings(*pages)
     return pages
 
 

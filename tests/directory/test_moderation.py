@@ -37,7 +37,7 @@ def test_unapproved_edit_leaves_old_content_public_until_a_moderator_approves(
     make_user: Any,
     organisation: Any,
     indexed_service: ServicePage,
-    django_capture_on_commit_callbacks: Any,
+    committed: Any,
 ) -> None:
     service = indexed_service
     editor = make_user(Role.ORGANISATION_EDITOR, organisation)
@@ -45,7 +45,7 @@ def test_unapproved_edit_leaves_old_content_public_until_a_moderator_approves(
     old_title, new_title = service.title, "Tuesday Lunch and Laughter Club"
 
     client.force_login(editor)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = client.post(
             reverse("wagtailadmin_pages:edit", args=[service.pk]),
             service_edit_form(service, action="submit", title=new_title, summary="Now with bingo."),
@@ -61,7 +61,7 @@ def test_unapproved_edit_leaves_old_content_public_until_a_moderator_approves(
 
     client.force_login(moderator)
     task_state = state.current_task_state
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = client.post(
             reverse(
                 "wagtailadmin_pages:workflow_action", args=[service.pk, "approve", task_state.pk]

@@ -39,12 +39,12 @@ def test_only_council_admins_and_moderators(client, make_user, role, allowed) ->
 
 @pytest.mark.django_db
 def test_dry_run_upload_then_import_for_real(
-    client, make_user, django_capture_on_commit_callbacks, settings, tmp_path
+    client, make_user, committed, settings, tmp_path
 ) -> None:
     settings.VAR_DIR = tmp_path  # uploads are kept under VAR_DIR/imports
     client.force_login(make_user(Role.COUNCIL_ADMIN))
     upload = SimpleUploadedFile("feed.json", FEED, content_type="application/json")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = client.post(
             "/admin/imports/", {"kind": "oruk", "mode": "dry_run", "upload": upload}
         )
@@ -56,7 +56,7 @@ def test_dry_run_upload_then_import_for_real(
     assert "Would import feed: 1 created" in page and 'http-equiv="refresh"' not in page
     assert not ServicePage.objects.exists()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = client.post(f"/admin/imports/{run.pk}/action/", {"action": "draft"})
     real = ImportRun.objects.exclude(pk=run.pk).get()
     assert response["Location"] == f"/admin/imports/{real.pk}/"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +12,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.signals import page_published
 
+from directory.events import Change, listings_changed
 from directory.models import OrganisationPage, ServicePage, TaxonomyTerm
+from importers.pipeline import Item, Mapper, Options, run_pipeline
 from importers.records import OrganisationRecord, ServiceRecord
 from importers.report import ImportReport
+from importers.writing import wagtail_private
 from importers.writing.upsert import PageWriter
+from search.backends import SearchQuery
+from search.backends import get_search_backend as search_backend
 
 #: Columns that legitimately differ between two pages: identity, position, time.
 VOLATILE = {
@@ -215,3 +223,86 @@ def test_bulk_listing_index_matches_documents_built_from_the_database() -> None:
     assert sorted(d.page_id for d in written) == sorted(ids)
     assert {d.page_id: d for d in written} == build_documents(ids)
     assert backend.count() >= 2
+
+
+class RecordMapper(Mapper):
+    """The pipeline's source adapter for records that are already mapped."""
+
+    source = "bulk-events"
+
+    def external_id(self, raw: ServiceRecord) -> str:
+        return raw.external_id
+
+    def title(self, raw: ServiceRecord) -> str:
+        return raw.title
+
+    def prepare(self, number: int, raw: ServiceRecord) -> ServiceRecord:
+        return raw
+
+
+@pytest.fixture
+def sent() -> Iterator[dict[str, list[Any]]]:
+    """``listings_changed``, and ``page_published`` for services, as sent during the test."""
+    calls: dict[str, list[Any]] = {"listings_changed": [], "page_published": []}
+
+    def changed(sender: Any, **kwargs: Any) -> None:
+        calls["listings_changed"].append(kwargs)
+
+    def published(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if isinstance(instance, ServicePage):
+            calls["page_published"].append(instance.pk)
+
+    listings_changed.connect(changed, dispatch_uid="test-bulk-changed")
+    page_published.connect(published, dispatch_uid="test-bulk-published")
+    yield calls
+    listings_changed.disconnect(dispatch_uid="test-bulk-changed")
+    page_published.disconnect(dispatch_uid="test-bulk-published")
+
+
+@pytest.mark.django_db
+def test_the_bulk_path_sends_listings_changed_once_per_batch(
+    sent: dict[str, list[Any]],
+) -> None:
+    records = [record(f"e-{n}", title=f"Lunch club {n}") for n in range(5)]
+    items = [Item(number=n, raw=r) for n, r in enumerate(records, start=1)]
+    report = run_pipeline(RecordMapper(), items, ImportReport(), Options(batch_size=2))
+
+    assert report.created == 5
+    ids = set(ServicePage.objects.filter(source="bulk-events").values_list("pk", flat=True))
+    events = sent["listings_changed"]
+    assert len(events) == 3  # batches of 2, 2 and 1
+    assert all(e["in_process"] and e["change"] == Change.CHANGED for e in events)
+    assert [len(e["page_ids"]) for e in events] == [2, 2, 1]
+    assert {pk for e in events for pk in e["page_ids"]} == ids
+    assert {page.pk for e in events for page in e["pages"]} == ids  # held in memory
+    assert sent["page_published"] == []  # Wagtail's signal: not per bulk page
+    assert sorted(hit.page_id for hit in search_backend().search(SearchQuery()).hits) == sorted(ids)
+
+
+@pytest.mark.django_db
+def test_unsupported_wagtail_versions_fall_back_to_the_normal_path(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, sent: dict[str, list[Any]]
+) -> None:
+    versions = {**wagtail_private.installed_versions(), "wagtail": "9.0.0"}
+    monkeypatch.setattr(wagtail_private, "installed_versions", lambda: versions)
+    with caplog.at_level(logging.WARNING, logger=wagtail_private.__name__):
+        supported = wagtail_private.check_versions()
+    assert supported is False
+    assert "wagtail 9.0.0" in caplog.text and "normal path" in caplog.text
+    monkeypatch.setattr(wagtail_private, "BULK_WRITER_SUPPORTED", supported)
+
+    report = write("bulk", [record("b1"), record("b2", title="Friday Lunch")], bulk=True)
+
+    assert report.created == 2 and report.bulk_created == 0
+    ids = sorted(ServicePage.objects.filter(source="bulk").values_list("pk", flat=True))
+    # Wagtail's own publish ran for each page, and announced it.
+    assert sorted(sent["page_published"]) == ids
+    assert sorted(pk for e in sent["listings_changed"] for pk in e["page_ids"]) == ids
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_the_installed_versions_are_supported() -> None:
+    assert wagtail_private.unsupported(wagtail_private.installed_versions()) == []
+    assert wagtail_private.unsupported({"django-modelcluster": "7.0"}) == [
+        "django-modelcluster 7.0"
+    ]

@@ -237,7 +237,7 @@ def test_unreachable_url_and_non_http_schemes_are_refused(tmp_path: Path, settin
     settings.IMPORTER_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]  # so it gets as far as connecting
     assert "Could not fetch" in import_oruk("http://127.0.0.1:9/services").error
     with pytest.raises(Exception, match="Only http and https"):
-        from importers.sources.oruk_feed import fetch
+        from importers.sources.oruk.feed import fetch
 
         fetch("file:///etc/passwd")
 

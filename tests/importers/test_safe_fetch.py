@@ -21,9 +21,9 @@ from django.core.management import call_command
 from cms.workflows.roles import Role
 from directory.models import ServicePage
 from importers.models import ImportRun, ImportStatus
+from importers.safe_fetch import BlockedAddress, FeedError, check_url, is_internal
 from importers.sources.oruk import import_oruk
-from importers.sources.oruk_feed import fetch
-from importers.sources.safe_fetch import BlockedAddress, FeedError, check_url, is_internal
+from importers.sources.oruk.feed import fetch
 
 INSIDE = "points inside our network"
 FEED = [{"id": "s1", "name": "Knit and Natter", "organization": {"id": "o1", "name": "Crafty"}}]
@@ -298,13 +298,13 @@ def test_the_admin_form_says_why_and_starts_nothing(client, make_user, url, mess
 
 @pytest.mark.django_db
 def test_the_run_page_reports_a_redirect_inside(
-    client, make_user, server, settings, django_capture_on_commit_callbacks
+    client, make_user, server, settings, committed
 ) -> None:
     settings.IMPORTER_ALLOWED_PRIVATE_HOSTS = ["localhost"]
     redirect("/api/services", "http://169.254.169.254/latest/meta-data/")
     client.force_login(make_user(Role.COUNCIL_ADMIN))
     url = f"http://localhost:{server}/api/services"
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         response = client.post("/admin/imports/", {"kind": "oruk", "mode": "publish", "url": url})
     run = ImportRun.objects.get()
     assert response.status_code == 302

@@ -6,8 +6,8 @@ import pytest
 
 from directory.models import Area
 from geography.gazetteer import RESOLVES_WARDS
-from importers.sources.oruk_parts import service_areas
-from importers.sources.oruk_reference import ReferenceData
+from importers.sources.oruk.parts import service_areas
+from importers.sources.oruk.reference import ReferenceData
 
 
 @pytest.mark.django_db

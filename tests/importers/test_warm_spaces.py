@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from directory.models import OrganisationPage, ServiceLocation, ServicePage
+from importers.models import ImportKind, ImportRun, ImportStatus
 from importers.sources.warm_spaces import import_warm_spaces
-from importers.tasks import import_warm_spaces_task
+from importers.tasks import run_import_task
 
 COLUMNS = [
     "id", "source_id", "source_title", "source_url", "source_checked", "title",
@@ -197,7 +198,11 @@ def test_real_bh_file_imports_once_and_is_unchanged_the_second_time(shared_data,
 
 @pytest.mark.django_db
 def test_task_returns_the_report_as_a_dict(tmp_path, gazetteer) -> None:
-    result = import_warm_spaces_task(str(write_csv(tmp_path / "w.csv", crafted_rows()[:3])))
+    path = write_csv(tmp_path / "w.csv", crafted_rows()[:3])
+    run = ImportRun.objects.create(
+        kind=ImportKind.WARM_SPACES, file_path=str(path), publish=True, dry_run=False
+    )
+    result = run_import_task(run.pk)
     assert result["created"] == 1 and result["skipped"] == 2
     assert result["skipped_records"][0]["reason"] == "no title"
     assert "Skipped:" in result["summary"]
@@ -214,3 +219,33 @@ def test_command_without_shared_data_says_so_and_exits_cleanly(settings, tmp_pat
 def test_command_prints_the_summary(tmp_path, capsys, gazetteer) -> None:
     call_command("import_warm_spaces", "--file", str(write_csv(tmp_path / "w.csv", [row()])))
     assert "1 created" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_command_records_a_run_and_a_second_run_leaves_everything_unchanged(
+    tmp_path, capsys, gazetteer
+) -> None:
+    path = write_csv(tmp_path / "w.csv", crafted_rows())
+    call_command("import_warm_spaces", "--file", str(path))
+    call_command("import_warm_spaces", "--file", str(path))
+
+    second, first = ImportRun.objects.filter(kind=ImportKind.WARM_SPACES)
+    assert (first.status, second.status) == (ImportStatus.DONE, ImportStatus.DONE)
+    assert (first.created, first.skipped) == (5, 4)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 5)
+    assert "0 created, 0 updated, 5 unchanged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_command_limit_and_resume_carry_on_from_the_checkpoint(tmp_path, gazetteer) -> None:
+    rows = [row(id=f"space-{n}", title=f"Warm Space {n}") for n in range(6)]
+    path = write_csv(tmp_path / "w.csv", rows)
+    call_command("import_warm_spaces", "--file", str(path), "--limit", "4")
+    run = ImportRun.objects.get(kind=ImportKind.WARM_SPACES)
+    assert (run.limit, run.created, run.checkpoint["done"]) == (4, 4, 5)
+
+    ImportRun.objects.filter(pk=run.pk).update(limit=None)  # as if it had stopped at row 5
+    call_command("import_warm_spaces", "--resume", str(run.pk))
+    run.refresh_from_db()
+    assert (run.status, run.created) == (ImportStatus.DONE, 6)
+    assert ServicePage.objects.filter(source="warm_spaces").count() == 6

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from evaluation.recommender import Methods, Persona, coverage_at, metrics, ndcg_at, precision_at
+from directory.text import fold
 from evaluation import recommender as evaluate
+from evaluation.recommender import Methods, Persona, coverage_at, metrics, ndcg_at, precision_at
 from recommender.artefacts import build_artefacts
 from recommender.features import TermVocab
 from recommender.needs import specs_from_seed
@@ -70,7 +71,7 @@ def test_named_baselines_rank_every_listing_and_ignore_the_hard_constraints():
     ]
     art = build_artefacts(records, TermVocab.from_seed())
     needs, interests = specs_from_seed()
-    texts = [evaluate._fold(f"{r.title} {r.text}") for r in records]
+    texts = [fold(f"{r.title} {r.text}") for r in records]
     methods = Methods(art, texts, needs, interests)
     p = persona({}, needs=("food", "money"), max_miles=3.0, free_only=True)
     # Keyword only: every listing, most keywords first, even the far paid one.
@@ -86,7 +87,7 @@ def test_keyword_ties_keep_file_order():
     records = [record(i, f"Lunch club {i}", "lunch") for i in range(1, 5)]
     art = build_artefacts(records, TermVocab.from_seed())
     needs, interests = specs_from_seed()
-    texts = [evaluate._fold(f"{r.title} {r.text}") for r in records]
+    texts = [fold(f"{r.title} {r.text}") for r in records]
     assert Methods(art, texts, needs, interests).keyword_only(persona({}, needs=("food",))) == [
         0,
         1,

@@ -79,6 +79,29 @@ def test_missing_answer_shows_a_govuk_error_summary(client, fake_location):
     assert 'id="needs-error"' in page
 
 
+MULTI_CHOICE_ANSWERS = {
+    "needs": {"needs": ["meet-people", "food"]},
+    "interests": {"interests": ["gardening"]},
+    "taking-part": {"modes": ["in_person", "phone"]},
+    "when": {"days": ["1", "3"], "times": ["morning", "evening"]},
+    "access": {"access": ["step_free", "parking"]},
+}
+
+
+def test_multi_choice_questions_are_checkboxes_that_keep_every_value(client, fake_location):
+    # CheckboxSelectMultiple subclasses RadioSelect: these once rendered as radios.
+    walk(client)
+    for slug, data in MULTI_CHOICE_ANSWERS.items():
+        assert client.post(f"{BASE}{slug}/?change=1", data).status_code == 302, slug
+        page = client.get(f"{BASE}{slug}/?change=1").content.decode()
+        assert 'type="radio"' not in page, slug
+        assert 'class="govuk-checkboxes"' in page, slug
+        for name, values in data.items():
+            assert client.session[SESSION_KEY][name] == values, slug
+            for value in values:
+                assert f'name="{name}" type="checkbox" value="{value}" checked' in page, value
+
+
 def test_unknown_place_is_an_error_on_the_location_question(client, fake_location):
     fake_location(UnresolvedLocation(query="zzz", message="We could not find zzz."))
     client.post(f"{BASE}who/", {"who": "me"})

@@ -1,7 +1,7 @@
 """Fixtures for the search contract tests: backends, locations and real published pages.
 
-Pages are created and published through Wagtail inside
-``django_capture_on_commit_callbacks(execute=True)``, so the real signal →
+Pages are created and published through Wagtail inside ``committed()`` (from
+tests/conftest.py: ``django_capture_on_commit_callbacks(execute=True)``), so the real signal →
 on_commit → Celery (eager) → backend path indexes them, exactly as in production.
 """
 
@@ -77,14 +77,6 @@ def search_backend(request: pytest.FixtureRequest, settings: Any, db: None) -> I
 
 
 @pytest.fixture
-def committed(
-    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
-) -> Callable[[], AbstractContextManager[Any]]:
-    """``with committed(): ...`` runs the on_commit callbacks (index tasks) at exit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
     """Set the backends' idea of "now" (Europe/London) for open-now tests."""
 
@@ -114,7 +106,8 @@ def make_listing(
     org: OrganisationPage, committed: Callable[[], AbstractContextManager[Any]]
 ) -> Callable[..., ServicePage]:
     """make_listing(title, venue=(lat, lon) | None, schedules=[...], coverage=[...],
-    terms=[codes], venue_features={...}, publish=True, **page fields) -> ServicePage.
+    terms=[codes], venue_features={...}, publish=True, organisation=org,
+    **page fields) -> ServicePage.
 
     ``schedules`` items are (byday, opens, closes) tuples; ``coverage`` items are
     ServiceAreaCoverage keyword dicts.
@@ -129,6 +122,7 @@ def make_listing(
         terms: list[str] | None = None,
         venue_features: dict[str, bool] | None = None,
         publish: bool = True,
+        organisation: OrganisationPage | None = None,
         **fields: Any,
     ) -> ServicePage:
         fields.setdefault("summary", "")
@@ -137,7 +131,7 @@ def make_listing(
         # A never-published page is not live; add_child alone would make it live.
         page = ServicePage(title=title, live=publish, **fields)
         with committed():
-            org.add_child(instance=page)
+            (organisation or org).add_child(instance=page)
             if venue is not None:
                 page.locations.add(
                     ServiceLocation(

@@ -12,10 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from directory.models import ServiceStatus
 from geography.gazetteer import ResolvedLocation
 from search.backends import SearchFilters, SearchQuery
+from tests.factories import OrganisationPageFactory
 
 from .conftest import BCP, BH1, ids, miles_north
 
@@ -324,6 +326,60 @@ def test_organisation_unpublish_removes_services(
     with committed():
         org.delete()
     assert search_backend.count() == 0
+
+
+#: Every way a listing leaves the public directory.
+REMOVALS = ("unpublish", "status_inactive", "unpublish_organisation", "delete", "make_private")
+#: (words, place): searches with and without words, with and without a place; a
+#: search without words reads only the index's copy, never the full-text table.
+REMOVAL_SEARCHES = [("", None), ("", BH1), ("lunch", None), ("lunch", BH1)]
+
+
+def _remove(kind: str, page: Any) -> None:
+    if kind == "unpublish":
+        page.unpublish()
+    elif kind == "status_inactive":
+        page.status = ServiceStatus.INACTIVE
+        page.save_revision().publish()
+    elif kind == "unpublish_organisation":
+        page.get_parent().specific.unpublish()
+    elif kind == "delete":
+        page.delete()
+    elif kind == "make_private":
+        # No publish: adding the restriction alone must take the listing out.
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+
+
+@pytest.mark.parametrize("kind", REMOVALS)
+def test_removal_updates_total_and_facets(
+    search_backend: Any, make_listing: Any, committed: Any, kind: str
+) -> None:
+    kept = make_listing("Lunch club kept", is_free=True, terms=["lunch-clubs"])
+    with committed():
+        other = OrganisationPageFactory(title="Westbourne Lunch Friends")
+    gone = make_listing(
+        "Lunch club gone",
+        is_free=True,
+        offers_online=True,
+        terms=["mens-sheds"],
+        schedules=TUE_10_12,
+        organisation=other,
+    )
+    for text, place in REMOVAL_SEARCHES:  # searched once before, so anything cached is warm
+        assert run(search_backend, text, location=place).total == 2
+    with committed():
+        _remove(kind, gone)
+    for text, place in REMOVAL_SEARCHES:
+        results = run(search_backend, text, location=place)
+        where = f"{text!r} near {place.label if place else 'anywhere'}"
+        assert ids(results) == [kept.pk], where
+        assert results.total == 1, where
+        facets = results.facets
+        assert facets["free"] == {"free": 1}, where
+        assert facets["category"].get("mens-sheds", 0) == 0, where
+        assert facets["category"]["lunch-clubs"] == 1, where
+        assert facets["attendance"]["online"] == 0, where
+        assert facets["open_day"]["1"] == 0, where
 
 
 def test_defunct_is_not_indexed(search_backend: Any, make_listing: Any) -> None:

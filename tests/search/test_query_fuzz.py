@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.backends.es_query import search_body
+from search.backends.elasticsearch.query import search_body
 from search.backends.lexicon import Lexicon, file_lines
 from search.query import (
     MAX_GROUPS,

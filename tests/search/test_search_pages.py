@@ -106,9 +106,9 @@ def test_empty_result_offers_a_wider_radius(client: Any, gazetteer_store: Any) -
 
 @pytest.mark.django_db
 def test_results_are_paginated_with_shareable_links(
-    client: Any, organisation: Any, django_capture_on_commit_callbacks: Any
+    client: Any, organisation: Any, committed: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         for number in range(23):
             ServicePageFactory(parent=organisation, title=f"Knitting circle {number}")
     first = client.get("/search/", {"q": "knitting"}).content.decode()

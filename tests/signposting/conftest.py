@@ -1,20 +1,10 @@
-"""Console fixtures: reuse the resource-list fixtures and capture text messages."""
+"""Console fixtures: capture text messages (staff and listings are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
-from tests.resource_lists.conftest import (  # noqa: F401 - fixtures, used by name
-    lac,
-    lac_client,
-    listings,
-    moderator,
-    officer,
-    officer_client,
-    second_officer,
-)
 
 
 @pytest.fixture(autouse=True)

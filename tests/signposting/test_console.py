@@ -25,12 +25,12 @@ def test_console_is_for_staff_only(client, make_user, officer_client):
     editor = Client()
     editor.force_login(make_user(Role.ORGANISATION_EDITOR))
     assert editor.get("/console/").status_code == 403
-    assert editor.get("/console/results/?q=lunch").status_code == 403
+    assert editor.post("/console/results/", {"q": "lunch"}).status_code == 403
     assert officer_client.get("/console/").status_code == 200
 
 
 def test_no_javascript_search_lists_results(officer_client, listings):
-    response = officer_client.get("/console/", {"q": "carers support poole", "submitted": "1"})
+    response = officer_client.post("/console/", {"q": "carers support poole", "submitted": "1"})
     assert response.status_code == 200
     html = response.text
     assert "Carers Support Café" in html
@@ -40,14 +40,14 @@ def test_no_javascript_search_lists_results(officer_client, listings):
 
 
 def test_results_fragment_orders_by_words_then_distance(officer_client, listings):
-    html = officer_client.get("/console/results/", {"q": "BH15 1SZ carers"}).text
+    html = officer_client.post("/console/results/", {"q": "BH15 1SZ carers"}).text
     assert "Carers Support Café" in html
     assert re.search(r"Poole Carers Network · [\d.]+ miles", html)
     assert "<html" not in html  # a fragment, not a page
 
 
 def test_details_fragment(officer_client, listings):
-    html = officer_client.get(f"/console/details/{listings[0].pk}/", {"q": "carers poole"}).text
+    html = officer_client.post(f"/console/details/{listings[0].pk}/", {"q": "carers poole"}).text
     assert "Carers Support Café" in html
     assert "01202 555 010" in html
     assert "Tea and cake" in html
@@ -133,10 +133,10 @@ def test_new_call_clears_the_callers_list(officer_client, listings):
 
 def test_unmet_search_is_logged_once_settled(officer_client, listings):
     # Typing: no log. A settled search with nothing within 3 miles: one gap row.
-    officer_client.get("/console/results/", {"q": "dementia BH23 4"})
+    officer_client.post("/console/results/", {"q": "dementia BH23 4"})
     assert SignpostingEvent.objects.count() == 0
-    officer_client.get("/console/results/", {"q": "dementia Christchurch", "settled": "1"})
-    officer_client.get("/console/", {"q": "dementia BH8", "submitted": "1"})
+    officer_client.post("/console/results/", {"q": "dementia Christchurch", "settled": "1"})
+    officer_client.post("/console/", {"q": "dementia BH8", "submitted": "1"})
     gaps = SignpostingEvent.objects.filter(kind="gap").order_by("pk")
     assert [(g.district, g.channel) for g in gaps] == [
         ("Christchurch", "search"),
@@ -144,7 +144,7 @@ def test_unmet_search_is_logged_once_settled(officer_client, listings):
     ]
     assert set(SignpostingNeed.objects.values_list("need", flat=True)) == {"dementia"}
     # A search that does find something nearby is not a gap.
-    officer_client.get("/console/results/", {"q": "carers BH15 1SZ", "settled": "1"})
+    officer_client.post("/console/results/", {"q": "carers BH15 1SZ", "settled": "1"})
     assert gaps.count() == 2
 
 
@@ -154,7 +154,7 @@ def test_log_never_holds_names_contacts_or_full_postcodes(officer_client, listin
     officer_client.post("/console/send/", {"to": "smith@example.org", "q": q}, **JSON)
     officer_client.post("/console/send/", {"to": "07700900982", "q": q}, **JSON)
     officer_client.post("/console/notes/", {"q": q}, **JSON)
-    officer_client.get("/console/results/", {"q": "dementia smith BH8 8DT", "settled": "1"})
+    officer_client.post("/console/results/", {"q": "dementia smith BH8 8DT", "settled": "1"})
     assert SignpostingEvent.objects.count() == 4
     stored = []
     for event in SignpostingEvent.objects.all():
@@ -168,13 +168,11 @@ def test_log_never_holds_names_contacts_or_full_postcodes(officer_client, listin
 
 
 @pytest.mark.django_db
-def test_words_alone_search_the_council_area_and_say_so(
-    officer_client, organisation, django_capture_on_commit_callbacks
-):
+def test_words_alone_search_the_council_area_and_say_so(officer_client, organisation, committed):
     from directory.models import ServiceLocation
     from tests.factories import ServicePageFactory
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         local = ServicePageFactory(parent=organisation, title="Knit and natter Boscombe")
         far = ServicePageFactory(parent=organisation, title="Knit and natter Leith")
         far.locations.all().delete()
@@ -185,11 +183,11 @@ def test_words_alone_search_the_council_area_and_say_so(
         )
         far.save_revision().publish()
 
-    html = officer_client.get("/console/results/", {"q": "knit natter"}).text
+    html = officer_client.post("/console/results/", {"q": "knit natter"}).text
     assert "within 20 miles of <strong>Bournemouth</strong>" in html
     assert local.title in html
     assert far.title not in html
     # Naming a place (here a full postcode) searches there instead.
-    elsewhere = officer_client.get("/console/results/", {"q": "knit natter EH6 5EN"}).text
+    elsewhere = officer_client.post("/console/results/", {"q": "knit natter EH6 5EN"}).text
     assert "council area" not in elsewhere
     assert far.title in elsewhere

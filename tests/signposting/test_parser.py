@@ -8,7 +8,8 @@ from signposting.parser import parse_console_query
 
 
 @pytest.fixture(autouse=True)
-def _store(gazetteer_store):
+def _store(gazetteer_store, db):
+    """The gazetteer, and the database holding the council's area (the home area)."""
     return gazetteer_store
 
 

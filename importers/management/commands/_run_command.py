@@ -7,13 +7,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from importers.models import ImportRun, ImportStatus
+from importers.pipeline import ProgressCallback
 from importers.runs import execute_run
 
 
 class ImportCommand(BaseCommand):
     kind = ""
+    #: What the progress lines (at --verbosity 2) count.
+    unit = "rows"
 
-    def add_common_arguments(self, parser: CommandParser) -> None:
+    def add_common_arguments(self, parser: CommandParser, *, source: bool = True) -> None:
+        """``source=False`` for an importer whose upsert key is fixed."""
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report; write nothing."
         )
@@ -22,7 +26,13 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="Leave new pages unpublished and store changes as drafts.",
         )
-        parser.add_argument("--source", default="", help="Upsert key (default: per importer).")
+        parser.add_argument(
+            "--restore-unpublished",
+            action="store_true",
+            help="Publish again the listings a moderator unpublished (normally left alone).",
+        )
+        if source:
+            parser.add_argument("--source", default="", help="Upsert key (default: per importer).")
         parser.add_argument(
             "--resume",
             type=int,
@@ -47,14 +57,25 @@ class ImportCommand(BaseCommand):
                 kind=self.kind,
                 publish=not options["unpublished"],
                 dry_run=options["dry_run"],
-                source=options["source"],
+                restore_unpublished=options["restore_unpublished"],
+                source=options.get("source", ""),
                 **fields,
             )
             resume = False
-        execute_run(run.pk, resume=resume)
+        execute_run(run.pk, resume=resume, on_progress=self.progress_printer(options))
         run.refresh_from_db()
         style = self.style.SUCCESS if run.status == ImportStatus.DONE else self.style.WARNING
         self.stdout.write(style(run.report))
         self.stdout.write(f"(import run {run.pk}: {run.get_status_display()})")
         if run.status == ImportStatus.FAILED:
             raise CommandError(run.report)
+
+    def progress_printer(self, options: dict[str, Any]) -> ProgressCallback | None:
+        if options["verbosity"] < 2:
+            return None
+
+        def show(done: int, total: int | None) -> None:
+            if done % 50 == 0 or done == total:
+                self.stdout.write(f"  {done}/{total or '?'} {self.unit}")
+
+        return show

@@ -20,6 +20,7 @@ from importers.sources.oruk import is_url
 class Command(ImportCommand):
     help = "Import an ORUK v1/3.0 feed from a URL or a file (bare array, envelope or ndjson)."
     kind = ImportKind.ORUK
+    unit = "records"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("location", nargs="?", help="Feed URL (http/https) or file path.")

@@ -60,10 +60,17 @@ async function fetchResults(settled) {
   setQuery(q);
   if (controller) controller.abort();
   controller = new AbortController();
-  const url = `${resultsEl.dataset.url || "/console/results/"}?q=${encodeURIComponent(q)}${settled ? "&settled=1" : ""}`;
+  // The query goes in the POST body, never the URL: URLs end up in access logs.
+  const body = new URLSearchParams({ q, csrfmiddlewaretoken: csrf });
+  if (settled) body.set("settled", "1");
   try {
     resultsEl.setAttribute("aria-busy", "true");
-    const response = await fetch(url, { signal: controller.signal, headers: { Accept: "text/html" } });
+    const response = await fetch("/console/results/", {
+      method: "POST",
+      body,
+      signal: controller.signal,
+      headers: { Accept: "text/html" },
+    });
     if (!response.ok) return;
     const html = await response.text();
     if (settled) return; // the settled request only logs a gap; results are already shown
@@ -97,7 +104,8 @@ async function post(url, data) {
 async function openDetails() {
   const id = currentId();
   if (!id) return;
-  const response = await fetch(`/console/details/${id}/?q=${encodeURIComponent(box.value)}`);
+  const body = new URLSearchParams({ q: box.value, csrfmiddlewaretoken: csrf });
+  const response = await fetch(`/console/details/${id}/`, { method: "POST", body });
   if (response.ok) detailsEl.innerHTML = await response.text();
 }
 

@@ -1,0 +1,188 @@
+"""The database backend on PostgreSQL: full text and filters in SQL.
+
+The ``search_vector`` column (GIN-indexed; weights A title, B categories, C summary
+and organisation, D description) matches phrases and ``ts_rank()`` scores them. A
+search takes its geography from the snapshot (the candidate ids), then matches,
+filters and scores those candidates in one query (``filtered_queryset`` is this
+engine's filter implementation; the snapshot's ``row_filter`` must agree with it,
+which ``tests/search/test_snapshot.py`` checks).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import namedtuple
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery as TextQuery
+from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+
+from directory.text import fold
+from search.documents import ListingDocument
+from search.models import IndexedListing
+from search.query import ACCESSIBILITY_FEATURES, ParsedText, SearchFilters, SearchQuery, valid_codes
+from search.ranking import POSTGRES_K
+
+from .. import base
+from .snapshot import GeoMatch, ListingSnapshot
+
+TEXT_K = POSTGRES_K
+ATTENDANCE_COLUMNS = {"in_person": "in_person", "online": "online", "phone": "by_phone"}
+FEATURE_COLUMNS = {f: f for f in ACCESSIBILITY_FEATURES}
+ROW_FIELDS = ("page_id", "flags", "open_days", "categories", "last_verified_on")
+
+
+def ids_expression(ids: Sequence[int]) -> RawSQL:
+    """A subquery over many ids as a single parameter (no SQL variable limits)."""
+    return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+
+
+# --------------------------------------------------------------------------- search
+
+
+def matches(
+    query: SearchQuery, parsed: ParsedText, snap: ListingSnapshot, radius: float
+) -> tuple[list[Any], GeoMatch | None]:
+    """Geography from the snapshot, then full text and filters in PostgreSQL."""
+    fields = [*ROW_FIELDS]
+    if query.filters.open_now or query.filters.open_time is not None:
+        fields.append("slots")
+    qs = filtered_queryset(query.filters)
+    geo = None
+    if query.location is not None:
+        geo = snap.geo(query.location, radius)
+        candidates = sorted(set(geo.distances) | geo.covering)
+        if not candidates:
+            return [], geo
+        qs = qs.filter(pk__in=ids_expression(candidates))
+    if not parsed.is_empty:
+        qs = _apply_text(qs, parsed)
+        fields.append("text_rank")
+    return fetch_rows(qs, tuple(fields)), geo
+
+
+def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
+    """Every filter that is a plain column, as SQL."""
+    qs = IndexedListing.objects.all()
+    if filters.free_only:
+        qs = qs.filter(is_free=True)
+    if filters.age is not None:
+        age = int(filters.age)
+        qs = qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age))
+        qs = qs.filter(Q(max_age__isnull=True) | Q(max_age__gte=age))
+    modes = [ATTENDANCE_COLUMNS[m] for m in filters.attendance if m in ATTENDANCE_COLUMNS]
+    if modes:
+        either = Q()
+        for column in modes:
+            either |= Q(**{column: True})
+        qs = qs.filter(either)
+    for feature in filters.accessibility:
+        if feature in FEATURE_COLUMNS:
+            qs = qs.filter(**{FEATURE_COLUMNS[feature]: True})
+    if filters.categories:
+        codes = valid_codes(filters.categories)
+        if not codes:
+            return qs.none()
+        # Checked on each candidate row ("categories" holds codes with ancestors), so
+        # the query is driven by the candidates, not by a broad category's rows.
+        padded = Concat(Value(" "), F("categories"), Value(" "), output_field=CharField())
+        either = Q()
+        for code in codes:
+            either |= Q(_categories__contains=f" {code} ")
+        qs = qs.annotate(_categories=padded).filter(either)
+    day = base.local_now().weekday() if filters.open_now else filters.open_day
+    if day is not None and 0 <= int(day) <= 6:
+        qs = qs.annotate(_day=F("open_days").bitand(1 << int(day))).filter(_day__gt=0)
+    elif filters.open_time is not None:
+        qs = qs.filter(open_days__gt=0)
+    if filters.open_now:
+        qs = qs.filter(temporarily_closed=False)
+    return qs
+
+
+def _text_query(parsed: ParsedText) -> TextQuery:
+    combined: Any = None
+    for group in parsed.groups:
+        either: Any = None
+        for alternative in group.alternatives:
+            phrase = TextQuery(" ".join(alternative), search_type="phrase", config="english")
+            either = phrase if either is None else either | phrase
+        combined = either if combined is None else combined & either
+    return combined
+
+
+def _apply_text(qs: QuerySet[Any], parsed: ParsedText) -> QuerySet[Any]:
+    """Restrict ``qs`` to listings matching every term group, annotated ``text_rank``."""
+    query = _text_query(parsed)
+    return qs.filter(search_vector=query).annotate(text_rank=SearchRank(F("search_vector"), query))
+
+
+@functools.cache
+def _row_type(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Row", fields)
+
+
+def fetch_rows(qs: QuerySet[IndexedListing], fields: tuple[str, ...]) -> list[Any]:
+    """``list(qs.values_list(*fields, named=True))`` without Django's per-row work:
+    the same SQL on a plain cursor. Thousands of rows come back for a common word in
+    a city, and only ``last_verified_on`` and ``slots`` would have needed converting
+    (the scorer converts them)."""
+    query = qs.values_list(*fields).query
+    # Django selects plain columns, then annotations: name them in that order.
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if sorted(names) != sorted(fields):
+        return list(qs.values_list(*fields, named=True))
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # e.g. qs.none()
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
+    return list(map(_row_type(names)._make, data))
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def write_text(documents: Sequence[ListingDocument]) -> None:
+    """Set ``search_vector`` on freshly inserted ``IndexedListing`` rows."""
+    if not documents:
+        return
+    with connection.cursor() as cursor:
+        # Folded text so "café" and "cafe" meet (the "english" config keeps accents).
+        cursor.executemany(
+            "UPDATE search_indexedlisting SET search_vector = "
+            "setweight(to_tsvector('english', %s), 'A') || "
+            "setweight(to_tsvector('english', %s), 'B') || "
+            "setweight(to_tsvector('english', %s), 'C') || "
+            "setweight(to_tsvector('english', %s), 'D') WHERE page_id = %s",
+            [
+                (
+                    fold(d.title),
+                    fold(d.keywords),
+                    fold(f"{d.summary}\n{d.organisation}"),
+                    fold(d.description),
+                    d.page_id,
+                )
+                for d in documents
+            ],
+        )
+
+
+def delete_text(ids: Sequence[int]) -> None:
+    """Nothing to do: the vector goes with its row."""
+
+
+def clear_text() -> None:
+    """Nothing to do: the vectors go with their rows."""
+
+
+def optimize() -> None:
+    """Nothing to do: PostgreSQL keeps its GIN index compact itself."""

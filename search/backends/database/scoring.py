@@ -1,0 +1,207 @@
+"""Scoring and paging, shared by the database backend's engines.
+
+Whatever an engine matched (rows that passed every column filter, with their raw
+text score when there were words), this checks exact opening times, counts the
+facets, scores each row with ``search.ranking`` and returns the requested page, its
+display fields fetched in one more query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from geography.distance import haversine_miles
+from geography.gazetteer.types import ResolvedLocation
+from search import ranking
+from search.documents import Slot
+from search.models import IndexedListing
+from search.query import (
+    ParsedText,
+    SearchFilters,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    matched_terms,
+)
+
+from .. import base
+from .engines import Engine
+from .facets import FacetCounter
+from .snapshot import GeoMatch
+
+
+def rank(
+    query: SearchQuery,
+    parsed: ParsedText,
+    rows: Sequence[Any],
+    geo: GeoMatch | None,
+    radius: float,
+    engine: Engine,
+) -> SearchResults:
+    """Score, count and page the matching rows: the same for every engine."""
+    now = base.local_now()
+    today = now.date()
+    filters = query.filters
+    k = engine.TEXT_K
+    located = geo is not None
+    distances = geo.distances if geo is not None else {}
+    covering = geo.covering if geo is not None else set()
+    check_slots = filters.open_now or filters.open_time is not None
+    has_rank = not parsed.is_empty
+    # The same ranking functions, memoised on their inputs: many rows share a
+    # verification date or a text score (a one-word query has few distinct ones).
+    fresh_of: dict[Any, float] = {}
+    text_of: dict[Any, float] = {}
+    kept: list[Any] = []
+    add = kept.append
+    scored: list[tuple[int, float, float | None, bool]] = []
+    append = scored.append
+    for row in rows:
+        pk = row.page_id
+        distance = covers = None
+        if located:
+            distance = distances.get(pk)
+            covers = pk in covering
+            if distance is None and not covers:
+                continue  # inside the bounding box but outside the circle
+        if check_slots and not _open_matches(row.slots, filters, now):
+            continue
+        add(row)
+        raw = row.text_rank if has_rank else None
+        text = text_of.get(raw)
+        if text is None:
+            text = text_of[raw] = ranking.text_component(raw, k)
+        verified = row.last_verified_on
+        fresh = fresh_of.get(verified)
+        if fresh is None:
+            fresh = fresh_of[verified] = ranking.freshness(_as_date(verified), today)
+        geo_part = ranking.geo_component(distance, bool(covers), radius, located)
+        append((pk, ranking.score(text, geo_part, fresh), distance, bool(covers)))
+    counter = FacetCounter()
+    counter.add_all(kept)
+    start = query.offset
+    # Only the requested page needs ordering: nsmallest gives exactly the head
+    # of the full sort (the keys are unique: page id breaks every tie).
+    if query.sort == "distance" and geo is not None:
+        head = heapq.nsmallest(
+            start + query.safe_per_page,
+            scored,
+            key=lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0]),
+        )
+    else:
+        head = heapq.nsmallest(start + query.safe_per_page, scored, key=lambda s: (-s[1], s[0]))
+    window = head[start:]
+    return SearchResults(
+        hits=_hits(window, parsed, query.location, engine),
+        total=len(scored),
+        facets=counter.facets(),
+        page=query.safe_page,
+        per_page=query.safe_per_page,
+        corrected_text=parsed.corrected_text,
+        expanded_terms=parsed.expanded_terms,
+    )
+
+
+def _hits(
+    window: list[tuple[int, float, float | None, bool]],
+    parsed: ParsedText,
+    location: ResolvedLocation | None,
+    engine: Engine,
+) -> list[SearchHit]:
+    if not window:
+        return []
+    details = fetch_details([w[0] for w in window], engine)
+    hits = []
+    for pk, score, distance, covers in window:
+        row = details.get(pk)
+        if row is None:  # removed between the two queries
+            continue
+        text = "\n".join((row["title"], row["summary"], row["description"], row["keywords"]))
+        hits.append(
+            SearchHit(
+                page_id=pk,
+                score=round(score, 6),
+                distance_miles=None if distance is None else round(distance, 2),
+                covers_area=covers,
+                matched_terms=matched_terms(parsed, text),
+                title=row["title"],
+                summary=row["summary"],
+                url=row["url"],
+                organisation=row["organisation"],
+                nearest_venue=_nearest_venue(row["venues"], location),
+                is_free=bool(row["is_free"]),
+                temporarily_closed=bool(row["temporarily_closed"]),
+                last_verified_on=_as_date(row["last_verified_on"]),
+                categories=tuple(row["categories"].split()),
+            )
+        )
+    return hits
+
+
+DETAIL_FIELDS = (
+    "page_id",
+    "title",
+    "summary",
+    "description",
+    "keywords",
+    "organisation",
+    "url",
+    "venues",
+    "is_free",
+    "temporarily_closed",
+    "last_verified_on",
+    "categories",
+)
+
+
+def fetch_details(ids: Sequence[int], engine: Engine) -> dict[int, dict[str, Any]]:
+    """Display fields of one page of results, by id, on a plain cursor (values as
+    the database returns them: JSON as text on SQLite, booleans as 0/1)."""
+    if not ids:
+        return {}
+    expression = engine.ids_expression(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(DETAIL_FIELDS)} FROM {IndexedListing._meta.db_table} "  # noqa: S608
+            f"WHERE page_id IN ({expression.sql})",
+            expression.params,
+        )
+        rows = [dict(zip(DETAIL_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        if isinstance(row["venues"], str):
+            row["venues"] = json.loads(row["venues"])
+    return {int(row["page_id"]): row for row in rows}
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _open_matches(raw_slots: Any, filters: SearchFilters, now: dt.datetime) -> bool:
+    if isinstance(raw_slots, str):  # JSON text, straight from the cursor
+        raw_slots = json.loads(raw_slots)
+    slots = [Slot.from_json(s) for s in raw_slots or ()]
+    if filters.open_now:
+        return any(slot.open_at(now) for slot in slots)
+    if filters.open_time is None:
+        return True
+    minute = filters.open_time.hour * 60 + filters.open_time.minute
+    day = filters.open_day
+    return any(slot.open_at_minute(minute) and (day is None or slot.day == day) for slot in slots)
+
+
+def _nearest_venue(venues: list[Any], location: ResolvedLocation | None) -> str:
+    if not venues:
+        return ""
+    if location is not None:
+        venues = sorted(
+            venues, key=lambda v: haversine_miles(location.lat, location.lon, v[2], v[3])
+        )
+    name, postcode = venues[0][0], venues[0][1]
+    return ", ".join(part for part in (name, postcode) if part)

@@ -1,0 +1,86 @@
+"""Folding, tokens, stop words and the stemmer (``directory.text``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.text import STOPWORDS, fold, stem, stem_prefix, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Café", "cafe"),
+        ("CAFÉS", "cafes"),
+        ("Straße", "strasse"),
+        ("STRASSE", "strasse"),  # the ASCII path agrees with the non-ASCII one
+        ("ＣＡＦＥ　Ｃｌｕｂ", "cafe club"),  # full-width letters and space
+        ("ﬁsh", "fish"),  # ligature
+        ("Zoë’s naïve crème brûlée", "zoe’s naive creme brulee"),
+        ("", ""),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_sharp_s_the_same_on_both_paths() -> None:
+    # One decision for "ß": a listing typed either way is the same words.
+    assert fold("Großer Garten") == fold("GROSSER GARTEN") == "grosser garten"
+
+
+def test_tokens_are_folded_letters_and_digits() -> None:
+    assert tokens("Tea & chat: Mon–Fri, 10am (Café Ｂ)") == [
+        "tea", "chat", "mon", "fri", "10am", "cafe", "b",
+    ]  # fmt: skip
+    assert tokens('"NEAR(lunch*" \'; --') == ["near", "lunch"]
+    assert tokens("under_score") == ["under", "score"]
+
+
+def test_stop_words() -> None:
+    assert {"the", "and", "of", "s", "near"} & STOPWORDS == {"the", "and", "of", "s"}
+    # Words people search for are never stop words.
+    assert not {"help", "lunch", "club", "interest", "carers", "money"} & STOPWORDS
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        ("clubs", "club"),
+        ("club", "club"),
+        ("carers", "carer"),
+        ("lunches", "lunch"),
+        ("classes", "class"),
+        ("churches", "church"),
+        ("boxes", "box"),
+        ("cafes", "cafe"),
+        ("libraries", "library"),
+        ("activities", "activity"),
+        ("gardening", "garden"),
+        ("gardens", "garden"),
+        ("knitting", "knit"),
+        ("walking", "walk"),
+        ("calling", "call"),  # "ll" is not undoubled
+        ("class", "class"),
+        ("bus", "bus"),
+        ("arthritis", "arthritis"),
+        ("yes", "yes"),
+        ("sing", "sing"),  # too short to be "s" + "ing"
+    ],
+)
+def test_stem(word: str, stemmed: str) -> None:
+    assert stem(word) == stemmed
+
+
+def test_singular_and_plural_share_a_stem() -> None:
+    for one, many in [("carer", "carers"), ("lunch", "lunches"), ("library", "libraries")]:
+        assert stem(one) == stem(many)
+
+
+@pytest.mark.parametrize(
+    ("word", "prefix"),
+    [("libraries", "librar"), ("cafes", "cafe"), ("knitting", "knit"), ("club", "club")],
+)
+def test_stem_prefix_is_in_every_form(word: str, prefix: str) -> None:
+    assert stem_prefix(word) == prefix
+    assert word.startswith(prefix)
