@@ -126,9 +126,10 @@ class FormFields(HTMLParser):
         a = {key: value or "" for key, value in attrs}
         name = a.get("name", "")
         if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+            ticked = a.get("type") in ("checkbox", "radio")
+            if ticked and "checked" not in a:
                 return
-            self.fields.append((name, a.get("value", "on" if a.get("type") else "")))
+            self.fields.append((name, a.get("value", "on" if ticked else "")))
         elif tag == "textarea" and name:
             self._textarea, self._text = name, ""
         elif tag == "select" and name:
@@ -237,7 +238,12 @@ def publish_title(session: Any, base: str, page_id: int, title: str) -> None:
     edit_url = f"{base}/admin/pages/{page_id}/edit/"
     parser = FormFields()
     parser.feed(session.get(edit_url, timeout=20).text)
-    fields = [(name, value) for name, value in parser.fields if name != "title"]
+    # Inline panels carry an empty "__prefix__" form for the browser to copy: never sent.
+    fields = [
+        (name, value)
+        for name, value in parser.fields
+        if name != "title" and "__prefix__" not in name
+    ]
     fields += [("title", title), ("action-publish", "action-publish")]
     response = session.post(
         edit_url, data=fields, headers={"Referer": edit_url}, timeout=60, allow_redirects=False

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from geography import gazetteer as gz
 from geography.gazetteer import (
     AmbiguousLocation,
     Gazetteer,
@@ -19,7 +20,6 @@ from geography.gazetteer import (
 )
 from geography.gazetteer.build import fingerprint
 from geography.gazetteer.store import read_meta
-from geography import gazetteer as gz
 
 BCP = "E06000058"  # Bournemouth, Christchurch and Poole
 
