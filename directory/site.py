@@ -10,6 +10,7 @@ lists) all come from ``absolute_url``, so they point at the configured host.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -42,9 +43,14 @@ class Council:
         return place_examples(self.example_postcode, self.example_place)
 
 
+def branding_model() -> Any:
+    """The site settings model holding the council's name and branding."""
+    return apps.get_model(settings.DIRECTORY_COUNCIL_SETTINGS)
+
+
 def current_council() -> Council:
     """The default site's council; empty fields until one has been set up."""
-    model = apps.get_model(settings.DIRECTORY_COUNCIL_SETTINGS)
+    model = branding_model()
     branding = model.objects.filter(site__is_default_site=True).first()
     if branding is None:
         return Council()

@@ -207,7 +207,7 @@ def rebuild() -> Artefacts:
 
 
 def mark_stale() -> None:
-    """Note that listings changed; the next reader (or the queued task) rebuilds."""
+    """Note that listings changed; the next reader (or beat's ``rebuild_if_stale``) rebuilds."""
     directory = artefact_dir()
     directory.mkdir(parents=True, exist_ok=True)
     (directory / STALE_MARKER).touch()
@@ -245,7 +245,7 @@ def load_artefacts(path: Path | None = None) -> Artefacts | None:
 def get_artefacts() -> Artefacts:
     """Artefacts for serving: built on first use, rebuilt inline when stale and eager.
 
-    With a real broker the debounced Celery task rebuilds stale artefacts, and
+    With a real broker beat's ``rebuild_if_stale`` task rebuilds stale artefacts, and
     requests keep using the previous ones meanwhile (slightly old beats slow).
     """
     artefacts = load_artefacts()

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import ReferenceIndex
+from wagtail.models import ReferenceIndex, Site
 from wagtail.search.backends import get_search_backends
 
 from directory.models import (
@@ -64,12 +64,15 @@ class ImportSetupError(RuntimeError):
 
 
 def home_page() -> Any:
-    from cms.home.models import HomePage
+    """The default site's root page, which organisations go under.
 
-    home = HomePage.objects.first()
-    if home is None:
+    Asked of Wagtail's Site rather than the project's home page model, so importers
+    do not depend on the project shell.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
         raise ImportSetupError("There is no home page to put organisations under; run migrate.")
-    return home
+    return site.root_page.specific
 
 
 class PageWriter:

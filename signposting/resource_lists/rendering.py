@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
-from cms.home.models import SiteBranding
-from directory.site import base_url
+from directory.site import base_url, branding_model
 from signposting.resource_lists.emailing import one_line
 from signposting.resource_lists.presentation import (
     Entry,
@@ -28,12 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 def branding_for(request: HttpRequest | None) -> Any:
+    branding = branding_model()
     if request is not None:
-        return SiteBranding.for_request(request)
-    from wagtail.models import Site
-
+        return branding.for_request(request)
     site = Site.objects.filter(is_default_site=True).first()
-    return SiteBranding.for_site(site) if site else SiteBranding()
+    return branding.for_site(site) if site else branding()
 
 
 def logo_source(branding: Any, for_pdf: bool) -> str:
