@@ -11,14 +11,16 @@ RUN npm run --silent build:css
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production
-# Pango and fonts for server-made PDFs (WeasyPrint), as `make` installs them.
+# Pango and fonts for server-made PDFs (WeasyPrint) and the English word list for
+# spelling correction (wbritish), as `make` installs them.
 RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wbritish \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend node_modules/govuk-frontend
+COPY --from=assets /app/node_modules/leaflet node_modules/leaflet
 COPY --from=assets /app/var/build var/build
 RUN pip install --no-cache-dir . \
     && useradd --create-home directory && mkdir -p var && chown -R directory var

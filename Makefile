@@ -17,7 +17,7 @@ help:
 	@echo "make test   lint, then the test suite on SQLite and on PostgreSQL"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  performance benchmarks"
-	@echo "make eval   recommender evaluation against baselines"
+	@echo "make eval   recommender, categorisation and search evaluation against baselines"
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -33,10 +33,11 @@ $(STAMP)/npm: package.json package-lock.json | $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Debian packages: Pango and fonts for server-made PDFs (WeasyPrint) when serving;
+# Debian packages: Pango and fonts for server-made PDFs (WeasyPrint) and the English
+# word list for spelling correction (wbritish) when serving;
 # Chromium (browser tests) and zbar (QR decoding) for tests. Installed when missing
 # and we are root; otherwise the tests that need them skip with a reason.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wbritish
 TEST_PACKAGES := $(RUN_PACKAGES) chromium zbar-tools
 define install_debian
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -134,6 +135,8 @@ format: deps
 eval: deps
 	$(MANAGE) build_gazetteer
 	$(PY) -m evaluation.recommender
+	$(PY) -m evaluation.categorisation
+	$(PY) -m evaluation.search
 
 bench: deps assets
 	$(MANAGE) build_gazetteer

@@ -1,4 +1,4 @@
-"""Error pages the project serves itself: the council's 500 page and the 429 page."""
+"""The council's 500 page (the 429 page is ``directory.ratelimits.too_many_requests``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
 from django.template import loader
 
 logger = logging.getLogger(__name__)
@@ -31,8 +30,3 @@ def _council_name(request: HttpRequest) -> str:
         # The error page must render whatever broke; the original error is logged already.
         logger.warning("500 page rendered without the council's branding", exc_info=True)
         return str(settings.WAGTAIL_SITE_NAME)
-
-
-def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """RATELIMIT_VIEW: a rate-limited view's plain-language 429 page."""
-    return render(request, "429.html", status=429)

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("what-matters/", include("recommender.urls")),
     path("lists/", include("signposting.resource_lists.urls")),
     path("console/", include("signposting.urls")),
+    path("report-a-problem/", include("lifecycle.urls")),
     path("api/oruk/", include("directory.oruk.urls")),
 ]
 

@@ -33,6 +33,8 @@ DEFAULT_RATES: dict[str, str | None] = {
     "console-send": "60/h",
     # The ORUK API per network address; a partner's API key lifts it.
     "oruk-api": "600/m",
+    # A resident reporting a problem with a listing (each report emails its editors).
+    "problem-report-ip": "10/h",
 }
 
 #: How long a client should wait before trying again, in seconds, by period letter.
@@ -81,13 +83,19 @@ def retry_after(group: str) -> int:
     return _RETRY_AFTER.get(rate.rstrip()[-1:], 60)
 
 
-def too_many_requests(request: HttpRequest, group: str) -> HttpResponse:
-    """The site's 429 page, with a Retry-After header."""
+def too_many_requests(request: HttpRequest, group: str | None = None) -> HttpResponse:
+    """The site's 429 page, with a Retry-After header (a minute when the limit is unknown)."""
+    wait = retry_after(group) if group else _RETRY_AFTER["m"]
     response = HttpResponse(
-        render_to_string("429.html", {"retry_after": retry_after(group)}, request), status=429
+        render_to_string("429.html", {"retry_after": wait}, request), status=429
     )
-    response["Retry-After"] = str(retry_after(group))
+    response["Retry-After"] = str(wait)
     return response
+
+
+def ratelimited_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``RATELIMIT_VIEW`` for django-ratelimit's middleware: the same 429 page."""
+    return too_many_requests(request)
 
 
 def rate_limit(

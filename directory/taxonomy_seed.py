@@ -122,6 +122,12 @@ SEED_TAXONOMY: tuple[SeedTerm, ...] = (
         ),
         term("meals-at-home", "Meals at home", "315", "meals on wheels\nmobile meals"),
         term("cooking-groups", "Cooking and nutrition groups", "", "cookery\nhealthy eating"),
+        term(
+            "community-meals",
+            "Community meals",
+            "",
+            "community meal\nfree lunch\nhot meal\nsoup kitchen\npay as you feel",
+        ),
     ),
     term(
         "money-advice",
@@ -186,6 +192,12 @@ SEED_TAXONOMY: tuple[SeedTerm, ...] = (
             "",
             "computer\ninternet\nonline\ntablet\nsmartphone\nIT help",
         ),
+        term(
+            "english-language",
+            "English classes (ESOL)",
+            "",
+            "ESOL\nEnglish for speakers of other languages\nconversation club",
+        ),
     ),
     term(
         "volunteering",
@@ -248,6 +260,49 @@ SEED_TAXONOMY: tuple[SeedTerm, ...] = (
         term(
             "disability-support", "Disability support", "204", "disabled\nsight loss\nhearing loss"
         ),
+        term("pharmacies", "Pharmacies", "", "pharmacy\nchemist\nprescriptions"),
+        term(
+            "gp-surgeries",
+            "GP surgeries and health centres",
+            "",
+            "GP\ndoctor\ndoctors surgery\nhealth centre\nmedical centre",
+        ),
+        term(
+            "health-conditions",
+            "Support for health conditions",
+            "",
+            "long-term condition\ncancer support\nstroke\nparkinsons\ndiabetes\nhospice",
+        ),
+        term(
+            "drug-alcohol",
+            "Drug and alcohol support",
+            "730",
+            "addiction\nalcohol\ndrugs\nsubstance misuse\nrecovery",
+        ),
+    ),
+    term(
+        "care-homes",
+        "Care homes and housing with care",
+        "292",
+        "care home\nnursing home\nresidential care\nextra care housing\nsheltered housing",
+    ),
+    term(
+        "families",
+        "Children, young people and families",
+        "831",
+        "parent and toddler\nstay and play\nbaby group\nyouth club\nfamily support",
+    ),
+    term(
+        "employment",
+        "Work and employment support",
+        "343",
+        "job club\njob search\nback to work\nemployment support\nCV help",
+    ),
+    term(
+        "domestic-abuse",
+        "Domestic abuse support",
+        "",
+        "domestic abuse\ndomestic violence\nabusive relationship",
     ),
 )
 

@@ -26,6 +26,21 @@ STOPWORDS = frozenset(
     you your yours yourself yourselves""".split()  # noqa: SIM905 - readable as prose
 )
 
+#: Conversational filler: words people wrap a need in ("somewhere to", "I'm looking
+#: for", "struggling to") that say nothing about which service fits. Only search
+#: queries drop them (``drop_filler``), never listings' text, and only general
+#: English belongs here: never a place name or a word of one listing.
+#: "m", "ve", "ll", "d" and "re" are what "I'm", "I've", "I'll", "I'd", "we're" leave.
+FILLER_WORDS = frozenset(
+    """somewhere someplace anywhere anything something someone somebody struggling
+    struggle struggles need needs needed needing want wants wanting wanted looking
+    find finding get getting got please im ive m ve ll d re cant thanks thank like
+    would could really maybe go going""".split()  # noqa: SIM905 - readable as prose
+)
+#: Filler phrases whose words mean something on their own ("help" alone is a need:
+#: advice; "help with" before a need is filler).
+FILLER_PHRASES = (("help", "with"), ("help", "for"), ("looking", "for"), ("help", "me"))
+
 #: Runs of letters and digits. Everything else separates words, so punctuation,
 #: quotes and query operators never survive into a token.
 _TOKEN = re.compile(r"[^\W_]+")
@@ -80,3 +95,20 @@ def stem_prefix(word: str) -> str:
             break
         length += 1
     return word[:length]
+
+
+def drop_filler(words: list[str]) -> list[str]:
+    """``words`` (folded tokens) without conversational filler: ``FILLER_PHRASES``
+    first, then ``FILLER_WORDS``. Stop words are kept (the caller decides)."""
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        for phrase in FILLER_PHRASES:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            if words[i] not in FILLER_WORDS:
+                kept.append(words[i])
+            i += 1
+    return kept

@@ -13,19 +13,14 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from directory.taxonomy_seed import iter_seed_terms
-from importers.parsing.categorise import Categoriser
+from directory.categorise import Categoriser
 from importers.records import SkipRecord
 from importers.sources.warm_spaces.rows import prepare_row
 from recommender.features import ListingRecord, record_from_import
 
 
 def seed_categoriser() -> Categoriser:
-    rows = [
-        (i, item.code, item.name, item.synonyms, parent.code if parent else None)
-        for i, (item, parent) in enumerate(iter_seed_terms(), start=1)
-    ]
-    return Categoriser(rows)
+    return Categoriser.from_seed()
 
 
 def optional_gazetteer() -> Any:

@@ -254,7 +254,8 @@ class Methods:
 
     def __init__(self, art: Any, texts: list[str], needs: list[Any], interests: list[Any]):
         self.art, self.texts, self.needs, self.interests = art, texts, needs, interests
-        self.keywords = {s.code: s.keywords.split() for s in needs + interests}
+        # The same phrases the recommender is given, found as plain substrings.
+        self.keywords = {s.code: [fold(p) for p in s.phrases] for s in needs + interests}
         self.position = {listing_id: i for i, listing_id in enumerate(art.ids)}
 
     def _hits(self, persona: Persona) -> Any:

@@ -43,6 +43,12 @@ class ImportRun(models.Model):
         default=False,
         help_text="Publish again the listings a person unpublished (normally left alone).",
     )
+    default_area_gss = models.CharField(
+        "default service area (GSS code)",
+        max_length=9,
+        blank=True,
+        help_text="Given to the feed's services that have no location and no service area.",
+    )
 
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
@@ -62,6 +68,12 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
+    uncategorised = models.PositiveIntegerField(
+        default=0, help_text="Listings left without a category of ours."
+    )
+    unreachable = models.PositiveIntegerField(
+        default=0, help_text="Listings no postcode search can reach (no location, no area)."
+    )
     checkpoint = models.JSONField(default=dict, blank=True)
     report = models.TextField(blank=True)
 

@@ -24,6 +24,9 @@ from typing import Any
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from directory.bulk_sql import fewer_collections
+from directory.models import TaxonomyTerm
+from directory.taxonomy_seed import TAXONOMY_SLUG
+from importers.coverage import DefaultArea, apply_default_area, is_reachable
 from importers.records import ServiceRecord, SkipRecord, SourceError
 from importers.report import ImportReport
 from importers.writing.duplicates import DuplicateFinder
@@ -70,6 +73,8 @@ class Options:
     #: Publish again the listings a person unpublished (``PageWriter``).
     restore_unpublished: bool = False
     batch_size: int = BATCH_SIZE
+    #: Service area for records with no located place and no area (``coverage``).
+    default_area: DefaultArea | None = None
 
 
 def run_pipeline(
@@ -92,6 +97,11 @@ def run_pipeline(
         restore_unpublished=options.restore_unpublished,
     )
     finder = DuplicateFinder.from_db()
+    if options.default_area is not None:
+        report.default_area = f"{options.default_area.name} ({options.default_area.gss_code})"
+    our_terms = set(
+        TaxonomyTerm.objects.filter(taxonomy__slug=TAXONOMY_SLUG).values_list("pk", flat=True)
+    )
     seen: dict[str, int] = {}
     batch: list[ServiceRecord] = []
     last: Item | None = None
@@ -118,6 +128,9 @@ def run_pipeline(
                 record = _prepare(mapper, item, seen, report)
                 if record is not None:
                     _check_duplicates(finder, mapper.source, record, report)
+                    if our_terms.isdisjoint(record.term_ids):
+                        report.not_categorised(record.row_number, record.title)
+                    _check_reachable(record, options.default_area, report)
                     batch.append(record)
                 if len(batch) >= options.batch_size:
                     flush()
@@ -160,6 +173,18 @@ def _prepare(
     for warning in record.warnings:
         report.warn(item.number, record.title, warning)
     return record
+
+
+def _check_reachable(
+    record: ServiceRecord, default_area: DefaultArea | None, report: ImportReport
+) -> None:
+    if is_reachable(record):
+        return
+    if default_area is not None:
+        apply_default_area(record, default_area)
+        report.defaulted += 1
+    else:
+        report.not_reachable(record.row_number, record.title)
 
 
 def _check_duplicates(

@@ -42,10 +42,33 @@ class ImportReport:
     resumed_past: int = 0
     #: Why the source stopped being readable, if it did ("" when it was read to the end).
     error: str = ""
+    #: Records given no category of ours (neither the feed's nor their words matched):
+    #: category filters and suggestions cannot find them until someone picks one.
+    uncategorised_records: list[str] = field(default_factory=list)
+    #: Records with no located place and no service area: no postcode search can find
+    #: them (``importers.coverage``). Counted after any default area was given.
+    unreachable_records: list[str] = field(default_factory=list)
+    #: How many records were given the import's default service area, and its name.
+    defaulted: int = 0
+    default_area: str = ""
 
     @property
     def skipped(self) -> int:
         return len(self.skipped_records)
+
+    @property
+    def uncategorised(self) -> int:
+        return len(self.uncategorised_records)
+
+    def not_categorised(self, row_number: int, title: str) -> None:
+        self.uncategorised_records.append(f"{self.unit} {row_number} '{title}'")
+
+    @property
+    def unreachable(self) -> int:
+        return len(self.unreachable_records)
+
+    def not_reachable(self, row_number: int, title: str) -> None:
+        self.unreachable_records.append(f"{self.unit} {row_number} '{title}'")
 
     @property
     def total(self) -> int:
@@ -76,6 +99,23 @@ class ImportReport:
         ]
         if self.error:
             lines.insert(0, f"STOPPED: {self.error}")
+        verb_left = "would be left" if self.dry_run else "left"
+        lines.append(
+            f"{self.uncategorised} of {self.total - self.skipped} {self.unit}s {verb_left} "
+            "without a category (pick one in the admin so category filters find them)."
+        )
+        if self.defaulted:
+            verb_given = "would be given" if self.dry_run else "given"
+            lines.append(
+                f"{self.defaulted} {self.unit}s with no location and no service area "
+                f"{verb_given} the default area {self.default_area}."
+            )
+        if self.unreachable:
+            lines.append(
+                f"{self.unreachable} of {self.total - self.skipped} {self.unit}s have no "
+                "location and no service area, so no postcode search can find them (give "
+                "the import a default area, or add one to each)."
+            )
         if self.resumed_past:
             lines.append(f"Resumed: {self.resumed_past} {self.unit}s done by the earlier run.")
         if self.duplicates:
@@ -87,6 +127,12 @@ class ImportReport:
         if self.skipped_records:
             lines.append("Skipped:")
             lines.extend(f"  {record.describe()}" for record in self.skipped_records)
+        if self.uncategorised_records:
+            lines.append("Without a category:")
+            lines.extend(f"  {record}" for record in self.uncategorised_records)
+        if self.unreachable_records:
+            lines.append("No postcode search can find:")
+            lines.extend(f"  {record}" for record in self.unreachable_records)
         if self.warnings:
             lines.append("Warnings:")
             lines.extend(f"  {warning}" for warning in self.warnings)
@@ -96,5 +142,7 @@ class ImportReport:
         """JSON-friendly form, for Celery results and logs."""
         data = asdict(self)
         data["skipped"] = self.skipped
+        data["uncategorised"] = self.uncategorised
+        data["unreachable"] = self.unreachable
         data["summary"] = self.summary()
         return data

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from importers.coverage import DefaultArea, DefaultAreaError
 from importers.models import ImportKind, ImportRun, ImportStatus
 from importers.pipeline import Item, ProgressCallback
 from importers.report import ImportReport
@@ -78,6 +79,8 @@ def execute_run(
         unchanged=report.unchanged,
         skipped=report.skipped,
         duplicates=len(report.duplicates),
+        uncategorised=report.uncategorised,
+        unreachable=report.unreachable,
         processed=report.total + report.resumed_past,
     )
     _finish(run, status, report.summary())
@@ -107,6 +110,15 @@ def _finish(run: ImportRun, status: str, text: str) -> None:
     )
 
 
+def _default_area(run: ImportRun) -> DefaultArea | None:
+    if not run.default_area_gss:
+        return None
+    try:
+        return DefaultArea.lookup(run.default_area_gss)
+    except DefaultAreaError as error:  # checked when the run was asked for; gone since?
+        raise ImportSetupError(f"Default service area: {error}") from error
+
+
 def _dispatch(run: ImportRun, checkpoint: dict[str, Any], progress: Any, save: Any) -> ImportReport:
     common: dict[str, Any] = {
         "publish": run.publish,
@@ -120,7 +132,13 @@ def _dispatch(run: ImportRun, checkpoint: dict[str, Any], progress: Any, save: A
     if run.kind == ImportKind.ORUK:
         from importers.sources.oruk import import_oruk
 
-        return import_oruk(location, source=run.source or None, resume=checkpoint, **common)
+        return import_oruk(
+            location,
+            source=run.source or None,
+            resume=checkpoint,
+            default_area=_default_area(run),
+            **common,
+        )
     if not run.file_path:
         raise ImportSetupError("CSV imports need a file, not an address.")
     path = Path(run.file_path)

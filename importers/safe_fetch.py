@@ -259,6 +259,14 @@ def _opener() -> urllib.request.OpenerDirector:
     return opener
 
 
+def guarded_opener() -> urllib.request.OpenerDirector:
+    """An opener whose every connection and redirect goes through the guard above, for
+    callers that build their own ``Request`` (another method than GET, such as the
+    link checker's HEAD). It raises urllib's own errors (``HTTPError``, ``URLError``)
+    besides BlockedAddress and FeedError; ``open_url`` is the simpler way to GET."""
+    return _opener()
+
+
 def open_url(url: str, *, timeout: float, headers: dict[str, str]) -> http.client.HTTPResponse:
     """GET ``url`` through the guard; the response body is not read here.
 

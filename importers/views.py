@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from cms.workflows.roles import is_council_manager
+from importers.coverage import DefaultArea, DefaultAreaError
 from importers.models import ImportKind, ImportRun, ImportStatus
 from importers.runs import stop_abandoned_runs
 from importers.safe_fetch import FeedError, check_url
@@ -90,6 +91,25 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Normally they are left unpublished, and the report lists them.",
     )
+    default_area = forms.CharField(
+        label="Default service area for services with no location (ORUK only)",
+        required=False,
+        max_length=40,
+        help_text=(
+            "The GSS code of a council area, usually the publishing council's (for example "
+            "E06000013). The feed's services with no location and no service area are given "
+            "it, so postcode searches in that area find them. Leave blank to give none."
+        ),
+    )
+
+    def clean_default_area(self) -> str:
+        code = (self.cleaned_data.get("default_area") or "").strip()
+        if not code:
+            return ""
+        try:
+            return DefaultArea.lookup(code).gss_code
+        except DefaultAreaError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,6 +118,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Upload a file or give a feed address (one of them).")
         if url and data.get("kind") != ImportKind.ORUK:
             raise forms.ValidationError("Only ORUK feeds can be fetched from an address.")
+        if data.get("default_area") and data.get("kind") != ImportKind.ORUK:
+            # Spreadsheet rows must each have a place already (a row without is skipped).
+            self.add_error("default_area", "A default service area is only for ORUK feeds.")
         if url:
             # Refuse an internal or unusable address here, where the person can fix it;
             # the fetch checks again (with every redirect) when the run starts.
@@ -154,6 +177,7 @@ def _create_run(request: HttpRequest, data: dict[str, Any]) -> ImportRun:
         "dry_run": data["mode"] == "dry_run",
         "publish": data["mode"] == "publish",
         "restore_unpublished": bool(data.get("restore_unpublished")),
+        "default_area_gss": data.get("default_area") or "",
         "created_by": request.user if request.user.is_authenticated else None,
     }
     upload = data.get("upload")
@@ -206,6 +230,7 @@ def run_action(request: HttpRequest, run_id: int) -> HttpResponse:
             dry_run=False,
             publish=action == "publish",
             restore_unpublished=run.restore_unpublished,
+            default_area_gss=run.default_area_gss,
             created_by=request.user if request.user.is_authenticated else None,
         )
         resume = False

@@ -46,9 +46,14 @@ _MIN_AGE_TEXT = re.compile(r"over[- ]?(\d\d)s?\b|\b(\d\d)\s*(?:\+|and over|and a
 STOP_WORDS = STOPWORDS | {"amp", "apos", "quot", "nbsp"}
 
 
+def content_words(text: str) -> list[str]:
+    """Stemmed words without stop words: the recommender's words for listings and phrases."""
+    return [stem(w) for w in tokens(text) if w not in STOP_WORDS and len(w) > 1]
+
+
 def analyse(text: str) -> list[str]:
     """Stemmed words without stop words, plus adjacent pairs ('lunch club')."""
-    words = [stem(w) for w in tokens(text) if w not in STOP_WORDS and len(w) > 1]
+    words = content_words(text)
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 

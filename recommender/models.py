@@ -39,7 +39,12 @@ class NeedMapping(models.Model):
         help_text="Listings in these categories (or beneath them) serve this need.",
     )
     keywords = models.TextField(
-        blank=True, help_text="Words people and listings use for this, separated by spaces."
+        blank=True,
+        help_text=(
+            "Words and phrases people and listings use for this, separated by commas, "
+            "e.g. \u201clonely, meet people, coffee morning\u201d. A listing matches a "
+            "phrase only when it has all of its words together, never one word alone."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 

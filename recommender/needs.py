@@ -8,11 +8,19 @@ reads the seed file directly so it runs without a database.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SEED_PATH = Path(__file__).resolve().parent / "needs_seed.json"
+#: Keyword phrases are separated by commas, semicolons or new lines.
+_SEPARATORS = re.compile(r"[,;\n]+")
+
+
+def split_phrases(keywords: str) -> list[str]:
+    """'hot meal, food bank' -> ['hot meal', 'food bank'] (blank items dropped)."""
+    return [" ".join(item.split()) for item in _SEPARATORS.split(keywords) if item.strip()]
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,11 @@ class NeedSpec:
     term_codes: tuple[str, ...]
     keywords: str
     kind: str = "need"
+
+    @property
+    def phrases(self) -> list[str]:
+        """The keywords as phrases (comma-separated), each matched only as a whole."""
+        return split_phrases(self.keywords)
 
     @property
     def short_label(self) -> str:

@@ -1,56 +1,49 @@
-"""Turn scored candidates into 5-10 varied suggestions, each with reasons in plain words."""
+"""Turn scored candidates into 5-10 varied suggestions, each with reasons in plain words.
+
+Every suggestion serves a need the person named, and its first reason says which;
+listings that serve none are only ever shown apart, as "Other things near you".
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from directory.presentation import miles as miles_words
+from recommender import relax
 from recommender.artefacts import Artefacts
 from recommender.features import (
     ACCESS_BITS,
     ACCESS_LABELS,
     BY_PHONE,
     ONLINE,
-    analyse,
     day_words,
     days_in,
 )
 from recommender.needs import NeedSpec
 from recommender.query import Query
+from recommender.recommendation import Recommendation, Suggestion
+from recommender.relax import Relaxation
 from recommender.reranker import rerank_scores
-from recommender.scoring import DEFAULT_WEIGHTS, Candidates, Weights, score, top_pool
+from recommender.scoring import (
+    DEFAULT_WEIGHTS,
+    Candidates,
+    Weights,
+    constraint_masks,
+    score,
+    serving,
+    top_pool,
+)
 
 DEFAULT_COUNT = 8
 #: 0.7 at first; 0.85 (tuned on training personas) keeps the round-robin and the
 #: per-need quota but lets near-duplicate wording cost less than relevance.
 MMR_LAMBDA = 0.85
 SATURATION_PENALTY = 0.15
-
-
-@dataclass
-class Suggestion:
-    listing_id: int | str
-    title: str
-    score: float
-    miles: float | None
-    when: str
-    reasons: list[str]
-    needs_served: list[str]
-    features: dict[str, float]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "listing_id": self.listing_id,
-            "title": self.title,
-            "miles": self.miles,
-            "when": self.when,
-            "reasons": self.reasons,
-            "needs_served": self.needs_served,
-        }
+NOT_MATCHED = "Near you, but not matched to what you chose"
 
 
 def recommend(
@@ -64,10 +57,70 @@ def recommend(
     diverse: bool = True,
     weights: Weights | None = None,
 ) -> list[Suggestion]:
-    """The best ``count`` suggestions for the person, varied across their needs."""
-    candidates = score(art, query, needs, interests, weights or DEFAULT_WEIGHTS)
+    """The suggestions that serve a named need (see ``suggest``), best first."""
+    return suggest(
+        art, query, needs, interests,
+        count=count, reranker=reranker, diverse=diverse, weights=weights,
+    ).suggestions  # fmt: skip
+
+
+def suggest(
+    art: Artefacts,
+    query: Query,
+    needs: list[NeedSpec],
+    interests: list[NeedSpec],
+    *,
+    count: int = DEFAULT_COUNT,
+    reranker: Any = None,
+    diverse: bool = True,
+    weights: Weights | None = None,
+) -> Recommendation:
+    """Up to ``count`` suggestions for the person, varied across their needs.
+
+    Every suggestion serves a named need and says which. A need that nothing serves
+    within the person's constraints gets the nearest listings that serve it with the
+    fewest constraints relaxed, and a note saying what was relaxed. Slots still empty
+    go to nearby listings that serve no need, kept apart in ``others``.
+    """
+    w = weights or DEFAULT_WEIGHTS
+    constraints = constraint_masks(art, query)
+    masks, miles, _ = constraints
+    candidates = score(art, query, needs, interests, w, constraints=constraints)
+    chosen = candidates.needs
+    result = Recommendation(labels={spec.code: spec.label for spec in chosen})
+    # Ranked for every slot first, so slots a relaxed need cannot fill go to the others.
+    ranked = _ranked(art, candidates, query, count, reranker=reranker, diverse=diverse)
+    taken = {int(art.dedupe[s.art_index]) for s in ranked}
+    per_empty = max(1, count // max(len(chosen), 1))
+    found: list[Suggestion] = []
+    empty = [spec for n, spec in enumerate(chosen) if not candidates.serves[n].any()]
+    for spec in empty:
+        relaxed, relaxation = _relax(
+            art, query, spec, (needs, interests, w), (masks, miles), per_empty, taken
+        )
+        if relaxation is not None:
+            result.notes[spec.code] = relaxation.note
+            found.extend(relaxed)
+    result.suggestions = ranked[: max(count - len(found), 0)] + found
+    spare = count - len(result.suggestions)
+    if spare > 0:
+        result.others = _nearby(art, candidates, query, spare, taken)
+    return result
+
+
+def _ranked(
+    art: Artefacts,
+    candidates: Candidates,
+    query: Query,
+    count: int,
+    *,
+    reranker: Any = None,
+    diverse: bool = True,
+    dropped: tuple[str, ...] = (),
+) -> list[Suggestion]:
+    """The best ``count`` candidates (all serve a named need), explained."""
     pool = top_pool(candidates)
-    if not pool.size:
+    if not pool.size or count <= 0:
         return []
     features = [candidates.features(art, int(p)) for p in pool]
     ranking = candidates.score[pool]
@@ -76,13 +129,94 @@ def recommend(
         order = np.argsort(-ranking, kind="stable")
         pool, ranking = pool[order], ranking[order]
         features = [features[i] for i in order]
+    picked_for: dict[int, int] = {}
     picks = (
-        diversify(art, candidates, pool, ranking, count)
+        diversify(art, candidates, pool, ranking, count, picked_for)
         if diverse
         else _plain(art, candidates, pool, count)
     )
     by_position = {int(p): f for p, f in zip(pool, features, strict=True)}
-    return [explain(art, candidates, p, query, interests, by_position[p]) for p in picks]
+    return [
+        explain(art, candidates, p, query, by_position[p], picked_for.get(p), dropped)
+        for p in picks
+    ]
+
+
+def _relax(
+    art: Artefacts,
+    query: Query,
+    spec: NeedSpec,
+    specs: tuple[list[NeedSpec], list[NeedSpec], Weights],
+    constraints: tuple[dict[str, Any], Any],
+    count: int,
+    taken: set[int],
+) -> tuple[list[Suggestion], Relaxation | None]:
+    """The best listings for one need with the fewest constraints dropped.
+
+    The constraint masks say cheaply which relaxation first reaches a listing that
+    serves the need; only that one is scored.
+    """
+    masks, miles = constraints
+    servers = serving(art, spec) & masks["base"]
+    for dropped in relax.ladder(query):
+        kept = [mask for name, mask in masks.items() if name != "base" and name not in dropped]
+        if not (np.logical_and.reduce([servers, *kept])).any():
+            continue
+        looser = relax.relaxed(dataclasses.replace(query, needs=(spec.code,)), dropped)
+        candidates = score(art, looser, *specs, miles)
+        picks: list[int] = []
+        for position in (int(p) for p in top_pool(candidates)):
+            key = int(art.dedupe[candidates.index[position]])
+            if key not in taken:
+                taken.add(key)
+                picks.append(position)
+            if len(picks) == count:
+                break
+        if not picks:
+            continue
+        found = [
+            explain(art, candidates, p, query, candidates.features(art, p), 0, dropped)
+            for p in picks
+        ]
+        return found, relax.explain(query, spec.label, dropped)
+    return [], None
+
+
+def _nearby(
+    art: Artefacts, candidates: Candidates, query: Query, count: int, taken: set[int]
+) -> list[Suggestion]:
+    """Nearby listings that serve no named need, nearest first, said plainly."""
+    found: list[Suggestion] = []
+    for slot, idx in enumerate(int(i) for i in candidates.nearby):
+        key = int(art.dedupe[idx])
+        if key in taken:
+            continue
+        taken.add(key)
+        distance = float(candidates.nearby_miles[slot])
+        reasons = [NOT_MATCHED]
+        reasons += [
+            reason
+            for row, reason in enumerate(candidates.interest_reasons)
+            if candidates.nearby_interest_hits[row, slot]
+        ]
+        reasons.append(f"{miles_words(distance)} away")
+        reasons += _facts(art, idx, query, ())
+        found.append(
+            Suggestion(
+                listing_id=art.ids[idx],
+                title=art.titles[idx],
+                score=0.0,
+                miles=distance,
+                when=art.when[idx],
+                reasons=reasons,
+                needs_served=[],
+                features={},
+                art_index=idx,
+            )
+        )
+        if len(found) == count:
+            break
+    return found
 
 
 def _plain(art: Artefacts, candidates: Candidates, pool: Any, count: int) -> list[int]:
@@ -99,7 +233,12 @@ def _plain(art: Artefacts, candidates: Candidates, pool: Any, count: int) -> lis
 
 
 def diversify(
-    art: Artefacts, candidates: Candidates, pool: Any, ranking: Any, count: int
+    art: Artefacts,
+    candidates: Candidates,
+    pool: Any,
+    ranking: Any,
+    count: int,
+    picked_for: dict[int, int] | None = None,
 ) -> list[int]:
     """Round-robin one pick per named need, then maximal marginal relevance.
 
@@ -108,6 +247,7 @@ def diversify(
     clubs. The rest are chosen by MMR: ranking minus similarity (TF-IDF cosine) to
     what is already chosen, minus a penalty once a need has its fair share.
     Listings that duplicate a chosen one (same name and postcode) are skipped.
+    ``picked_for`` records, for the round-robin picks, the need each was picked for.
     """
     positions = [int(p) for p in pool]
     rank = {p: float(r) for p, r in zip(positions, ranking, strict=True)}
@@ -128,6 +268,8 @@ def diversify(
         for position in positions:  # already best-first
             if candidates.serves[need, position] and free(position):
                 take(position)
+                if picked_for is not None:
+                    picked_for[position] = need
                 break
         if len(picks) == count:
             return picks
@@ -163,27 +305,30 @@ def explain(
     candidates: Candidates,
     position: int,
     query: Query,
-    interests: list[NeedSpec],
     features: dict[str, float],
+    picked_for: int | None = None,
+    dropped: tuple[str, ...] = (),
 ) -> Suggestion:
-    """Reasons a person can check against what they told us."""
+    """Reasons a person can check against what they told us.
+
+    The first reason names the need the listing is shown for; ``dropped`` are the
+    constraints relaxed to find it, each said where this listing does not meet it.
+    """
     idx = int(candidates.index[position])
     reasons: list[str] = []
     scores = candidates.need_scores[:, position]
-    served = [n for n in np.argsort(-scores, kind="stable") if candidates.serves[n, position]]
+    served = [int(n) for n in np.argsort(-scores, kind="stable") if candidates.serves[n, position]]
+    if picked_for is not None and picked_for in served:
+        served.remove(picked_for)
+        served.insert(0, picked_for)
     for n in served[:2]:
         spec = candidates.needs[n]
         reasons.append(spec.reason or f"You chose \u201c{spec.label}\u201d")
-    words = set(art.matrix[idx].indices.tolist())
-    vocabulary = art.vectorizer.vocabulary_
-    for spec in interests:
-        if spec.code in query.interests and _mentions(
-            f"{spec.label} {spec.keywords}", words, vocabulary
-        ):
-            reasons.append(f"Matches your interest in {spec.short_label}")
-    for word in query.interest_text.split()[:10]:
-        if len(word) > 2 and _mentions(word, words, vocabulary):
-            reasons.append(f"Mentions \u201c{word.strip('.,;:!?')}\u201d")
+    reasons += [
+        reason
+        for row, reason in enumerate(candidates.interest_reasons)
+        if candidates.interest_hits[row, position]
+    ]
     distance = float(candidates.miles[position])
     shown_miles: float | None = None
     if candidates.remote_only[position]:
@@ -194,18 +339,9 @@ def explain(
     elif np.isfinite(distance):
         shown_miles = distance
         reasons.append(f"{miles_words(distance)} away")
-    if art.is_free[idx]:
-        reasons.append("Free")
-    wanted = query.wanted_slots()
-    if wanted and art.has_schedule[idx]:
-        days = days_in(int(art.slots[idx]) & wanted)
-        if days:
-            reasons.append(day_words(days))
-    elif wanted:
-        reasons.append("Times not listed: check before you go")
-    for name, bit in ACCESS_BITS.items():
-        if query.access & bit and art.access[idx] & bit:
-            reasons.append(ACCESS_LABELS[name])
+        if relax.DISTANCE in dropped and query.max_miles and distance > query.max_miles:
+            reasons.append(f"Further than {miles_words(query.max_miles)}")
+    reasons += _facts(art, idx, query, dropped)
     return Suggestion(
         listing_id=art.ids[idx],
         title=art.titles[idx],
@@ -215,12 +351,29 @@ def explain(
         reasons=reasons,
         needs_served=[candidates.needs[n].code for n in served],
         features=features,
+        need=candidates.needs[served[0]].code if served else "",
+        relaxed=dropped,
+        art_index=idx,
     )
 
 
-def _mentions(text: str, words: set[int], vocabulary: dict[str, int]) -> bool:
-    return any(
-        (column := vocabulary.get(token)) is not None and column in words
-        for token in analyse(text)
-        if " " not in token
-    )
+def _facts(art: Artefacts, idx: int, query: Query, dropped: tuple[str, ...]) -> list[str]:
+    """Cost, times and access as asked, and where a relaxed one is not met, that too."""
+    facts: list[str] = []
+    if art.is_free[idx]:
+        facts.append("Free")
+    elif query.free_only:
+        facts.append("Does not say it is free: check the cost")
+    wanted = query.wanted_slots()
+    if wanted and art.has_schedule[idx]:
+        days = days_in(int(art.slots[idx]) & wanted)
+        facts.append(day_words(days) if days else "Not at the days or times you chose")
+    elif wanted:
+        facts.append("Times not listed: check before you go")
+    for name, bit in ACCESS_BITS.items():
+        if query.access & bit:
+            if art.access[idx] & bit:
+                facts.append(ACCESS_LABELS[name])
+            else:
+                facts.append(f"Does not say it has {relax.ACCESS_WORDS[name]}")
+    return facts

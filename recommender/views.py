@@ -25,7 +25,7 @@ from recommender.artefacts import get_artefacts
 from recommender.forms import FeedbackForm, InterestsForm, NeedsForm, QuestionForm
 from recommender.models import SavedPlan, SuggestionFeedback, answers_to_keep
 from recommender.needs import specs_from_db
-from recommender.recommend import Suggestion, recommend
+from recommender.recommend import Suggestion, suggest
 from recommender.reranker import load_reranker
 
 logger = logging.getLogger(__name__)
@@ -126,20 +126,42 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "recommender/check.html", {"rows": rows, "back_url": _step_url(last)})
 
 
-def suggestions_for(request: HttpRequest, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Suggestions with their pages, in rank order (listings withdrawn since the build,
-    or no longer active, drop out)."""
+OTHERS_HEADING = "Other things near you"
+
+
+def suggestions_for(request: HttpRequest, answers: dict[str, Any]) -> dict[str, Any]:
+    """Suggestions with their pages: grouped under the needs they serve (and all of
+    those as ``suggested``), then the others near the person, and all of them in
+    order as ``results`` (listings
+    withdrawn since the build, or no longer active, drop out)."""
     needs, interests = specs_from_db()
-    found = recommend(
+    found = suggest(
         get_artefacts(), flow.to_query(answers), needs, interests, reranker=load_reranker()
     )
-    pages = ServicePage.objects.active().in_bulk([s.listing_id for s in found])
-    results = []
-    for suggestion in found:
-        page = pages.get(suggestion.listing_id)  # type: ignore[call-overload]
-        if page is not None:
-            results.append({"suggestion": suggestion, "page": page, "url": page.get_url(request)})
-    return results
+    everything = [*found.suggestions, *found.others]
+    pages = ServicePage.objects.active().in_bulk([s.listing_id for s in everything])
+
+    def shown(suggestions: list[Suggestion], heading: str) -> list[dict[str, Any]]:
+        rows = []
+        for suggestion in suggestions:
+            page = pages.get(suggestion.listing_id)  # type: ignore[call-overload]
+            if page is not None:
+                url = page.get_url(request)
+                rows.append({"suggestion": suggestion, "page": page, "url": url, "group": heading})
+        return rows
+
+    groups = [
+        {"label": group.label, "note": group.note, "results": shown(group.suggestions, group.label)}
+        for group in found.groups()
+    ]
+    others = shown(found.others, OTHERS_HEADING)
+    suggested = [row for group in groups for row in group["results"]]
+    return {
+        "groups": groups,
+        "others": others,
+        "suggested": suggested,
+        "results": suggested + others,
+    }
 
 
 @never_cache
@@ -149,7 +171,8 @@ def results(request: HttpRequest) -> HttpResponse:
     if missing is not None:
         return redirect(_step_url(missing))
     context = {
-        "results": suggestions_for(request, answers),
+        **suggestions_for(request, answers),
+        "others_heading": OTHERS_HEADING,
         "they": flow.asks_about_them(answers),
         "can_give_feedback": is_council_staff(request.user),
         "location": (answers.get("location") or {}).get("label", ""),
@@ -166,9 +189,11 @@ def feedback(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or flow.first_incomplete(answers) is not None:
         return HttpResponseBadRequest("Feedback needs a suggestion from this session.")
     listing_id = form.cleaned_data["listing_id"]
-    # The features come from re-running the recommendation, never from the browser.
+    # The features come from re-running the recommendation, never from the browser;
+    # "other things near you" serve no need and have no scorer features to learn from.
     shown: dict[Any, Suggestion] = {
-        r["suggestion"].listing_id: r["suggestion"] for r in suggestions_for(request, answers)
+        r["suggestion"].listing_id: r["suggestion"]
+        for r in suggestions_for(request, answers)["suggested"]
     }
     if listing_id not in shown:
         return HttpResponseBadRequest("That listing is not among the current suggestions.")
@@ -190,9 +215,10 @@ def save_plan(request: HttpRequest) -> HttpResponse:
     if flow.first_incomplete(answers) is not None:
         return redirect("what_matters:check")
     saved = [
-        {**r["suggestion"].as_dict(), "url": r["url"], "summary": r["page"].summary}
-        for r in suggestions_for(request, answers)
-    ]
+        {**r["suggestion"].as_dict(), "url": r["url"], "summary": r["page"].summary,
+         "group": r["group"]}
+        for r in suggestions_for(request, answers)["results"]
+    ]  # fmt: skip
     plan = SavedPlan.objects.create(answers=answers_to_keep(answers), suggestions=saved)
     return redirect("what_matters:plan", token=plan.token)
 
@@ -215,7 +241,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
     saved = _current_plan(request, token)
     if isinstance(saved, HttpResponse):
         return saved
-    context = {"plan": saved, "rows": _summary(saved.answers)}
+    context = {"plan": saved, "rows": _summary(saved.answers), "others_heading": OTHERS_HEADING}
     response = render(request, "recommender/plan.html", context)
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to listing sites
     response["X-Robots-Tag"] = "noindex"

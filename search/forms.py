@@ -16,6 +16,18 @@ from search.query import ACCESSIBILITY_FEATURES, ATTENDANCE_MODES, SearchFilters
 RADIUS_CHOICES = (1, 3, 5, 10, 25)
 DEFAULT_RADIUS = 3
 WIDER_RADIUS = {1: 3, 3: 10, 5: 10, 10: 25}
+
+
+def wider_radii(radius: int) -> list[int]:
+    """The radii wider than ``radius`` that an empty page may offer, nearest first."""
+    radii = []
+    wider = WIDER_RADIUS.get(radius)
+    while wider:
+        radii.append(wider)
+        wider = WIDER_RADIUS.get(wider)
+    return radii
+
+
 DAY_CHOICES = (
     ("mon", "Monday"),
     ("tue", "Tuesday"),
@@ -75,6 +87,8 @@ class ListingSearchForm(forms.Form):
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    #: "0": search the words exactly as typed ("Search instead for …").
+    spell = forms.ChoiceField(required=False, choices=[("0", "Words as typed")])
 
     def __init__(self, *args: Any, category_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

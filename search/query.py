@@ -1,9 +1,12 @@
 """The search API's types and the query-text parser shared by every backend.
 
 Parsing turns what a person typed into ``ParsedText``: a list of *term groups*,
-each one concept the listing must mention. A group holds alternatives (phrases):
-the word as typed (or spell-corrected) plus its synonyms, so
-``lonely lunch`` becomes ``(lonely OR befriending OR "social group") AND (lunch)``.
+each one concept of the query. A group holds alternatives (phrases): the word as
+typed (or spell-corrected) plus its synonyms, so ``lonely lunch`` becomes
+``(lonely OR befriending OR "social group")`` and ``(lunch)``. Conversational filler
+("somewhere to", "struggling to", "looking for") is dropped first
+(``directory.text.drop_filler``). A listing matches when it mentions *any* concept;
+``search.ranking`` ranks it by how much of the query it covers.
 
 User text is never passed through as query syntax. Tokens are runs of letters
 and digits only, so quotes, ``*``, ``NEAR(``, ``'; --`` and the like cannot
@@ -14,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from directory.text import STOPWORDS, stem, tokens
+from directory.text import STOPWORDS, drop_filler, stem, tokens
 from geography.gazetteer.types import ResolvedLocation
 
 #: Longest query text we look at; the rest is ignored (a 5000-character paste is noise).
@@ -28,6 +31,8 @@ MAX_GROUPS = 10
 #: Tokens longer than this are not words (hashes, URLs); they are dropped.
 MAX_TOKEN_CHARS = 40
 MAX_PHRASE_WORDS = 3
+#: The whole-query phrase (for the phrase boost) is looked for only up to this length.
+MAX_QUERY_PHRASE_TOKENS = 8
 
 ATTENDANCE_MODES = ("in_person", "online", "phone")
 ACCESSIBILITY_FEATURES = ("wheelchair", "hearing_loop", "accessible_toilet", "parking")
@@ -70,6 +75,9 @@ class SearchQuery:
     sort: Literal["relevance", "distance"] = "relevance"
     page: int = 1
     per_page: int = 20
+    #: Let the backend replace unknown words with index words (``search.spelling``
+    #: turns it off to compare with the words as typed).
+    correct_spelling: bool = True
 
     @property
     def offset(self) -> int:
@@ -107,6 +115,8 @@ class SearchHit:
     temporarily_closed: bool = False
     last_verified_on: dt.date | None = None
     categories: tuple[str, ...] = ()
+    #: (lat, lon) of ``nearest_venue``, for the results map; None with no venue.
+    venue_point: tuple[float, float] | None = None
 
 
 @dataclass
@@ -140,6 +150,9 @@ class ParsedText:
     groups: tuple[TermGroup, ...] = ()
     corrected_text: str | None = None
     expanded_terms: tuple[str, ...] = ()
+    #: The typed words as one phrase, stop words between them kept ("tea and chat"),
+    #: when there are two concepts or more; () otherwise (no phrase boost).
+    phrase: Phrase = ()
 
     @property
     def is_empty(self) -> bool:
@@ -152,7 +165,24 @@ def tokenize(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    return [t for t in tokenize(text) if t not in STOPWORDS]
+    """The words of ``text`` that can name a need: no stop words, no filler. If
+    filler is all there is ("somewhere"), the non-stop words are kept."""
+    words = tokenize(text)
+    content = [t for t in drop_filler(words) if t not in STOPWORDS]
+    return content or [t for t in words if t not in STOPWORDS]
+
+
+def _phrase_tokens(text: str, words: list[str]) -> Phrase:
+    """The query without filler, from its first content word to its last, with the
+    (maybe corrected) ``words`` in place: the exact phrase a listing may contain."""
+    kept = drop_filler(tokenize(text))
+    content = [i for i, t in enumerate(kept) if t not in STOPWORDS]
+    if len(content) != len(words) or len(words) < 2:
+        return ()
+    phrase = kept[content[0] : content[-1] + 1]
+    for position, word in zip(content, words, strict=True):
+        phrase[position - content[0]] = word
+    return tuple(phrase) if len(phrase) <= MAX_QUERY_PHRASE_TOKENS else ()
 
 
 def parse_text(
@@ -195,21 +225,51 @@ def parse_text(
         groups.append(TermGroup(phrase, tuple(alternatives)))
         i += len(phrase)
     corrected_text = " ".join(words) if corrected_any else None
-    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)))
+    phrase = _phrase_tokens(text or "", words) if len(groups) >= 2 else ()
+    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)), phrase)
+
+
+def with_phrase_words(parsed: ParsedText) -> ParsedText | None:
+    """``parsed`` with each phrase the lexicon knows ("dementia cafe") also matching
+    its words on their own, counted like a synonym; None if it has no such phrase.
+    Backends search this when ``parsed`` found nothing, so a known phrase that no
+    nearby listing has still finds its words."""
+    if all(len(group.original) == 1 for group in parsed.groups):
+        return None
+    groups = tuple(
+        TermGroup(
+            group.original,
+            group.alternatives
+            + tuple((w,) for w in group.original if (w,) not in group.alternatives),
+        )
+        if len(group.original) > 1
+        else group
+        for group in parsed.groups
+    )
+    return ParsedText(groups, parsed.corrected_text, parsed.expanded_terms, parsed.phrase)
 
 
 def fts5_match_expression(parsed: ParsedText) -> str:
-    """An SQLite FTS5 MATCH string: every token double-quoted, groups ANDed.
+    """An SQLite FTS5 MATCH string for listings mentioning *any* concept: every
+    token double-quoted, every alternative of every group ORed.
 
     Tokens contain only letters and digits (see ``tokenize``), so quoting makes each
     one a plain string: FTS5 keywords such as ``NEAR``/``AND`` become ordinary words.
     """
-    parts = []
-    for group in parsed.groups:
-        alternatives = [a for a in map(_fts5_alternative, group.alternatives) if a]
-        if alternatives:
-            parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts)
+    return fts5_alternatives_expression(
+        [alternative for group in parsed.groups for alternative in group.alternatives]
+    )
+
+
+def fts5_alternatives_expression(alternatives: Sequence[Phrase]) -> str:
+    """FTS5 MATCH string for any of these phrases ("" when none has a content word)."""
+    parts = [a for a in map(_fts5_alternative, dict.fromkeys(alternatives)) if a]
+    return "(" + " OR ".join(parts) + ")" if parts else ""
+
+
+def fts5_phrase_expression(phrase: Phrase) -> str:
+    """FTS5 MATCH string for the exact phrase (stop words included, in order)."""
+    return '"' + " ".join(phrase) + '"' if phrase else ""
 
 
 def _fts5_alternative(alternative: Phrase) -> str | None:

@@ -6,10 +6,30 @@ For a listing that matched a query::
           + W_GEO   · geo                            # how close it is
           + W_FRESH · freshness(last_verified_on)    # how recently someone checked it
 
-    text(raw)  = raw / (raw + K)          raw = the engine's own relevance (> 0),
-                                          K   = that engine's "typical" raw score,
-                                          so text() is in [0, 1) and 0.5 means typical.
+    text       = T_RAW    · raw / (raw + K)   BM25-style relevance, saturated
+               + T_COVER  · coverage         how much of the query it covers
+               + T_ALL    · all_typed        1 if every concept matched as typed
+               + T_PHRASE · phrase           1 if it has the typed words as one phrase
+                                          (T_* add up to 1, so text is in [0, 1]).
                                           No query words: text = 0 for every listing.
+
+A listing is retrieved when it mentions *any* concept of the query (after filler
+words are dropped; see ``search.query``), like Elasticsearch's ``bool.should`` with
+``minimum_should_match: 1``. Per concept c of the n concepts:
+
+    e(c)       = 1 when the word as typed (or spell-corrected) matched,
+               = EXPANDED when only a synonym of it did, 0 when neither.
+    coverage   = Σ e(c) / n               a share of concepts, as minimum_should_match
+                                          counts clauses.
+    all_typed  = 1 when e(c) = 1 for every c.
+    raw        = the engine's relevance, with a synonym's match scaled by EXPANDED
+                 (> 0), and K that engine's "typical" raw score (raw/(raw+K) = 0.5).
+
+So a listing covering every concept outranks one covering some: W_TEXT · (T_COVER/n
++ T_ALL) is more than distance can add inside the radius (W_GEO · 0.5) for queries
+of up to 5 concepts. A word as typed outranks its synonym the same way
+("badminton" finds badminton clubs before nearer sports clubs); among equal matches
+the nearer listing wins.
     geo        = gauss(d) = DECAY ** ((d / radius) ** 2)
                                           d = miles to the nearest venue within the
                                           radius: 1 at the door, 0.5 at the radius edge.
@@ -21,11 +41,14 @@ For a listing that matched a query::
     freshness  = 0.5 ** (age_days / FRESH_HALF_LIFE_DAYS), 0 if never verified.
 
 ``raw`` and ``K``: SQLite uses a BM25F-style concept score (for each query concept,
-its IDF × (1 + weights of the columns containing it); see
+its IDF × e(c) × (1 + weight of the best column containing it); see
 ``search.backends.database.sqlite.rank_terms``) with ``K = FTS5_K``; PostgreSQL
-uses ``ts_rank()`` with ``K = POSTGRES_K``; Elasticsearch applies the same
-``_score / (_score + ES_K)`` in a ``script_score`` function, with the gauss and exp
-decays as ``function_score`` functions (``score_mode: sum``, ``boost_mode: replace``).
+sums ``ts_rank()`` per concept (a synonym's × EXPANDED) with ``K = POSTGRES_K``;
+Elasticsearch sums per concept a ``dis_max`` of the typed word (boost 1) and its
+synonyms (boost EXPANDED) and applies ``_score / (_score + ES_K)`` in a
+``script_score`` function; coverage, all_typed and phrase are filtered constant
+``weight`` functions, and the gauss and exp decays ``function_score`` functions too
+(``score_mode: sum``, ``boost_mode: replace``).
 
 Ties break on page id, so pagination is stable. ``sort="distance"`` orders by the
 nearest venue, then listings that only cover the area, each group by score.
@@ -43,16 +66,39 @@ DECAY = 0.5
 COVERS_AREA_GEO = 0.4
 FRESH_HALF_LIFE_DAYS = 365
 
+#: Parts of the text score (they add up to 1).
+T_RAW = 0.4
+T_COVER = 0.3
+T_ALL = 0.2
+T_PHRASE = 0.1
+#: What a synonym's match counts for, against 1 for the word typed.
+EXPANDED = 0.5
+
 FTS5_K = 8.0
 POSTGRES_K = 0.3
 ES_K = 8.0
 
 
-def text_component(raw: float | None, k: float) -> float:
-    """``raw / (raw + k)``, or 0 when there was no text query (``raw`` is None)."""
-    if raw is None or raw <= 0:
+def text_component(
+    raw: float | None, k: float, coverage: float = 1.0, all_typed: bool = True, phrase: bool = False
+) -> float:
+    """The ``text`` part above, or 0 when there was no text query (``raw`` is None)
+    or nothing matched."""
+    if raw is None or raw <= 0 or coverage <= 0:
         return 0.0
-    return raw / (raw + k)
+    return (
+        T_RAW * raw / (raw + k)
+        + T_COVER * min(coverage, 1.0)
+        + (T_ALL if all_typed else 0.0)
+        + (T_PHRASE if phrase else 0.0)
+    )
+
+
+def coverage_of(levels: list[float] | tuple[float, ...]) -> tuple[float, bool]:
+    """(coverage, all_typed) from each concept's e(c): 1, EXPANDED or 0."""
+    if not levels:
+        return 0.0, False
+    return sum(levels) / len(levels), all(level >= 1.0 for level in levels)
 
 
 def gauss_decay(distance_miles: float, scale_miles: float) -> float:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from directory.maps import SearchPoint, remember_search_point
 from directory.models import TaxonomyTerm
 from geography.gazetteer import (
     AmbiguousLocation,
@@ -20,15 +21,18 @@ from geography.gazetteer import (
     resolve_location,
 )
 from search.backends import SearchQuery, SearchResults, get_search_backend
+from search.empty_state import EmptyState, Offer, empty_state, runner
 from search.forms import (
     ACCESSIBILITY_LABELS,
     ATTENDANCE_LABELS,
     DAY_CHOICES,
     DEFAULT_RADIUS,
     TIME_CHOICES,
-    WIDER_RADIUS,
     ListingSearchForm,
+    wider_radii,
 )
+from search.maps import results_map
+from search.spelling import SpellingAdvice, search_with_spelling
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +112,59 @@ def url_with(params: QueryDict, **changes: Any) -> str:
     for name, value in changes.items():
         updated[name] = str(value)
     return "?" + updated.urlencode()
+
+
+def new_search_url(params: QueryDict, **changes: Any) -> str:
+    """This search with some parameters changed, from its first page."""
+    updated = params.copy()
+    updated.pop("page", None)
+    for name, value in changes.items():
+        updated[name] = str(value)
+    return "?" + updated.urlencode()
+
+
+def offer_link(
+    offer: Offer, params: QueryDict, names: dict[str, str], location_label: str
+) -> dict[str, str]:
+    """The link and words for one empty-state offer; its URL runs ``offer.query``."""
+    count = f"{offer.total} result{'s' if offer.total != 1 else ''}"
+    radius = offer.query.radius_miles
+    miles = f"{radius:g} mile{'s' if radius != 1 else ''}"
+    if offer.kind == "wider":
+        return {
+            "url": new_search_url(params, radius=f"{radius:g}"),
+            "text": f"{count} within {miles}",
+        }
+    place = [("postcode", params.get("postcode", "")), ("radius", params.get("radius", ""))]
+    if offer.kind == "category":
+        where = f" within {miles} of {location_label}" if location_label else ""
+        return {
+            "url": _query_string([*place, ("category", offer.category)]),
+            "text": f"{names.get(offer.category, offer.category)}: {count}{where}",
+        }
+    kept = [("q", offer.query.text), *place, ("spell", params.get("spell", ""))]
+    return {"url": _query_string(kept), "text": f"{count} without your filters"}
+
+
+def _query_string(pairs: list[tuple[str, str]]) -> str:
+    return "?" + urlencode([(name, value) for name, value in pairs if value])
+
+
+def run_search(
+    query: SearchQuery, radius: int, parent_of: dict[str, str | None]
+) -> tuple[SearchResults, SpellingAdvice, EmptyState | None]:
+    """The results, what to say about spelling and, when nothing is found, the offers."""
+    backend = get_search_backend()
+    results, spelling = search_with_spelling(backend, query)
+    state = None
+    if results.total == 0:
+        try:
+            state = empty_state(runner(backend), query, wider_radii(radius), parent_of)
+        except Exception:
+            # The search itself worked: show its (empty) page without offers.
+            logger.exception("Search backend failed while looking for other results")
+            state = EmptyState()
+    return results, spelling, state
 
 
 def filter_chips(
@@ -193,7 +250,7 @@ def search_listings(request: HttpRequest) -> HttpResponse:
         + urlencode(
             {k: v for k, v in (("q", text), ("postcode", values.get("postcode", ""))) if v}
         ),
-        "searched": bool(text or location),
+        "searched": bool(text or location or values.get("category")),
         "field_errors": {name: errors[0] for name, errors in form.errors.items()},
     }
     located = [("postcode", location_error)] if location_error else []
@@ -210,17 +267,34 @@ def search_listings(request: HttpRequest) -> HttpResponse:
             sort=sort,
             page=values.get("page") or 1,
             per_page=RESULTS_PER_PAGE,
+            correct_spelling=values.get("spell") != "0",
         )
+        parent_of = {option.code: option.parent_code for option in options}
+        results: SearchResults | None = None
         try:
-            results: SearchResults | None = get_search_backend().search(query)
+            results, spelling, state = run_search(query, radius, parent_of)
         except Exception:
             # A broken index or a dropped search cluster gets a message, never a 500.
             logger.exception("Search backend failed")
-            results = None
             context["search_error"] = SEARCH_UNAVAILABLE
         context["results"] = results
         if results is not None:
+            context.update(spelling_context(request.GET, spelling))
+            if state is not None:
+                label = location.label if location else ""
+                context["offers"] = [
+                    offer_link(offer, request.GET, names, label) for offer in state.offers
+                ]
+                context["further_hits"] = state.further
+        point = SearchPoint(location.lat, location.lon, location.label) if location else None
+        if point is not None:
+            # For the listings they open: their point and distance on the listing's map.
+            remember_search_point(request, point)
+        if results is not None:
             context.update(paging(request.GET, results))
+            context["results_map"] = results_map(
+                results.hits, context["first_result"], point, float(radius)
+            )
             context["category_facets"] = category_facets(
                 options, results.facets.get("category", {}), set(values.get("category") or ())
             )
@@ -230,15 +304,20 @@ def search_listings(request: HttpRequest) -> HttpResponse:
                 {"code": code, "name": name, "count": open_days.get(str(index), 0)}
                 for index, (code, name) in enumerate(DAY_CHOICES)
             ]
-            wider = WIDER_RADIUS.get(radius)
-            if results.total == 0 and location and wider:
-                context["wider_radius"] = wider
-                context["wider_url"] = url_with(request.GET, radius=wider)
     response = render(request, "search/results.html", context)
     if form.errors or location_error:
         # Still a page, not an error: but tell caches and crawlers it's not a normal result.
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def spelling_context(params: QueryDict, spelling: SpellingAdvice) -> dict[str, Any]:
+    context: dict[str, Any] = {"spelling": spelling}
+    if spelling.corrected_text and spelling.typed_total:
+        context["typed_url"] = new_search_url(params, spell="0")
+    if spelling.suggestion:
+        context["suggestion_url"] = new_search_url(params, q=spelling.suggestion)
+    return context
 
 
 def paging(params: QueryDict, results: SearchResults) -> dict[str, Any]:

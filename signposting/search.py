@@ -1,19 +1,25 @@
-"""The console's one door to search, so moving to the shared backend is one line.
+"""The console's one door to search.
 
-``console_search`` uses the project search backend (``search.backends``) when it exists
-and falls back to a simple keyword-and-distance query over live listings until then.
+``console_search`` uses the project search backend (``search.backends``), with the
+resident page's spelling rule (``search.spelling``) and empty-state rule
+(``search.empty_state``); if the backend fails it falls back to a simple
+keyword-and-distance query over live listings.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
 from directory.models import ServicePage
 from geography.distance import haversine_miles
 from geography.gazetteer import ResolvedLocation
+from search.backends import get_search_backend
+from search.empty_state import nearest_further, runner, wider
+from search.query import SearchHit, SearchQuery
+from search.spelling import SpellingAdvice, search_with_spelling
 from signposting.needs import STOP
 
 logger = logging.getLogger(__name__)
@@ -35,6 +41,22 @@ class ConsoleHit:
     organisation: str
     distance_miles: float | None
     covers_area: bool = False
+
+
+@dataclass(frozen=True)
+class ConsoleResults:
+    """The hits and what to say about them.
+
+    With nothing within the radius searched, ``widened_miles`` and ``widened_total``
+    say which wider radius the hits come from and how many it has (the shared rule in
+    ``search.empty_state``), or ``further`` says they are the nearest at any distance.
+    """
+
+    hits: list[ConsoleHit]
+    spelling: SpellingAdvice = field(default_factory=SpellingAdvice)
+    widened_miles: float | None = None
+    widened_total: int = 0
+    further: bool = False
 
 
 def home_place() -> str:
@@ -70,36 +92,37 @@ def console_search(
     location: ResolvedLocation | None,
     limit: int = MAX_RESULTS,
     radius_miles: float = NEARBY_MILES,
-) -> list[ConsoleHit]:
-    """Results for the console: nearby first; if nothing is nearby, within WIDER_MILES."""
+) -> ConsoleResults:
+    """Results for the console: nearby first; if nothing is nearby, the same rule as
+    the resident search page's empty state: within WIDER_MILES when that has any,
+    otherwise the nearest at any distance."""
     try:
-        from search.backends import get_search_backend
-    except ImportError:  # before the shared search backend existed
-        return fallback_search(keywords, location, limit)
-    try:
-        backend = get_search_backend()
-        hits = backend_search(backend, keywords, location, radius_miles, limit)
-        if not hits and location is not None and radius_miles < WIDER_MILES:
-            hits = backend_search(backend, keywords, location, WIDER_MILES, limit)
-        return hits
+        return backend_search(keywords, location, radius_miles, limit)
     except Exception:
         # A broken or unbuilt index must not leave an officer with nothing mid-call.
         logger.exception("Search backend failed; using the simple console search")
-        return fallback_search(keywords, location, limit)
+        return ConsoleResults(fallback_search(keywords, location, limit))
 
 
 def backend_search(
-    backend: object,
-    keywords: str,
-    location: ResolvedLocation | None,
-    radius_miles: float,
-    limit: int,
-) -> list[ConsoleHit]:
-    from search.query import SearchQuery
+    keywords: str, location: ResolvedLocation | None, radius_miles: float, limit: int
+) -> ConsoleResults:
+    backend = get_search_backend()
+    query = SearchQuery(text=keywords, location=location, radius_miles=radius_miles, per_page=limit)
+    results, spelling = search_with_spelling(backend, query, count_typed=False)
+    if results.hits or location is None:
+        return ConsoleResults(_console_hits(results.hits[:limit]), spelling)
+    offer = wider(runner(backend), query, (WIDER_MILES,))
+    if offer is not None:
+        widened = replace(offer.query, per_page=limit)
+        results, spelling = search_with_spelling(backend, widened, count_typed=False)
+        hits = _console_hits(results.hits[:limit])
+        return ConsoleResults(hits, spelling, offer.query.radius_miles, offer.total)
+    further = nearest_further(runner(backend), query, limit)
+    return ConsoleResults(_console_hits(list(further)), spelling, further=bool(further))
 
-    results = backend.search(  # type: ignore[attr-defined]
-        SearchQuery(text=keywords, location=location, radius_miles=radius_miles, per_page=limit)
-    )
+
+def _console_hits(hits: list[SearchHit]) -> list[ConsoleHit]:
     return [
         ConsoleHit(
             page_id=hit.page_id,
@@ -109,7 +132,7 @@ def backend_search(
             distance_miles=hit.distance_miles,
             covers_area=hit.covers_area,
         )
-        for hit in results.hits[:limit]
+        for hit in hits
     ]
 
 

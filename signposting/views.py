@@ -35,7 +35,7 @@ from signposting.resource_lists.stores import ListData, ListItemData
 from signposting.search import (
     NEARBY_MILES,
     WIDER_MILES,
-    ConsoleHit,
+    ConsoleResults,
     console_search,
     has_nearby,
     home_location,
@@ -83,10 +83,10 @@ def query_text(request: HttpRequest) -> str:
     return request.POST.get("q", "")[:200]
 
 
-def run_query(text: str) -> tuple[ConsoleQuery, list[ConsoleHit]]:
+def run_query(text: str) -> tuple[ConsoleQuery, ConsoleResults]:
     parsed = parse_console_query(text)
     if not parsed.keywords and parsed.location is None:
-        return parsed, []
+        return parsed, ConsoleResults([])
     if parsed.location is None and not parsed.choices:
         home = home_location()
         if home is not None:
@@ -95,13 +95,15 @@ def run_query(text: str) -> tuple[ConsoleQuery, list[ConsoleHit]]:
 
 
 def _results_context(request: HttpRequest, text: str) -> dict[str, Any]:
-    parsed, hits = run_query(text)
+    parsed, found = run_query(text)
+    hits = found.hits
     searched_home_area = bool(parsed.keywords and parsed.location is None and not parsed.choices)
     gap = bool(parsed.keywords and parsed.location and not has_nearby(hits))
     return {
         "q": text,
         "parsed": parsed,
         "hits": hits,
+        "found": found,
         "gap": gap,
         "nearby_miles": NEARBY_MILES,
         "picked": set(picked_ids(request)),
@@ -162,7 +164,7 @@ def details(request: HttpRequest, page_id: int) -> HttpResponse:
     return render(
         request,
         "signposting/_details.html",
-        {"details": entry, "picked": set(picked_ids(request))},
+        {"details": entry, "picked": set(picked_ids(request)), "parsed": parsed},
     )
 
 

@@ -66,7 +66,10 @@ def service_edit_form(
         rows = _child_rows(page, relation)
         data[relation] = inline_formset(rows, initial=len(rows))
     data.update(changes)
+    # A multiple choice is posted as repeated values, not as a nested list.
+    terms = list(data.pop("taxonomy_terms", []))
     body = nested_form_data(data)
+    body["taxonomy_terms"] = terms
     if action:
         body[f"action-{action}"] = action
     return body

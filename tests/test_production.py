@@ -123,6 +123,7 @@ def test_every_public_page_serves(
         organisation.get_url(),
         "/what-matters/",
         "/lists/mine/",
+        f"/report-a-problem/{listing.pk}/",
         "/api/oruk/services",
         "/admin/login/",
     ]

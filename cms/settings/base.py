@@ -34,6 +34,8 @@ DIRECTORY_SHARED_DATA = Path(
     env("DIRECTORY_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
 )
 GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(VAR_DIR / "gazetteer")))
+# Real English words are never spell-corrected (search/spelling.py); Debian's wbritish.
+SPELLING_WORD_LIST = env("SPELLING_WORD_LIST", default="/usr/share/dict/british-english")
 
 INSTALLED_APPS = [
     "cms.home",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "search",
     "importers",
     "recommender",
+    "lifecycle",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -144,6 +147,8 @@ STATICFILES_DIRS = [
     # Compiled council stylesheet (make assets) and the GOV.UK Frontend package.
     ("css", VAR_DIR / "build" / "css"),
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    # Leaflet's script, stylesheet and images for the maps (npm, like GOV.UK Frontend).
+    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 # Hashed (manifest) file names only in production, where `collectstatic` is a deploy
 # step: a missing manifest makes every page that names a static file fail with 500.
@@ -172,7 +177,10 @@ IMPORTER_ALLOWED_PRIVATE_HOSTS = env.list("IMPORTER_ALLOWED_PRIVATE_HOSTS", defa
 # Embedded runs use process memory; set CACHE_URL=redis://127.0.0.1:6379/1 for several
 # workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions hold residents' own lists and answers: kept in the database so a cache that
+# evicts (a file or memory cache keeps 300 entries) or restarts never loses them, and read
+# through the cache so most requests make no session query. Beat clears expired ones.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -203,7 +211,7 @@ AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
 # django-ratelimit counts in the default cache; views opt in with @ratelimit.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "cms.client_ip.client_ip"
-RATELIMIT_VIEW = "cms.errors.too_many_requests"
+RATELIMIT_VIEW = "directory.ratelimits.ratelimited_view"
 # Per-surface rates ("count/period") overriding directory/ratelimits.py's defaults,
 # e.g. DIRECTORY_RATE_LIMITS=lists-email-ip=20/d,oruk-api=1200/m.
 RATE_LIMITS = env.dict("DIRECTORY_RATE_LIMITS", default={})
@@ -214,6 +222,31 @@ ORUK_API_KEYS = env.list("ORUK_API_KEYS", default=[])
 RESOURCE_LIST_SHARE_DAYS = env.int("RESOURCE_LIST_SHARE_DAYS", default=90)
 SAVED_PLAN_DAYS = env.int("SAVED_PLAN_DAYS", default=90)
 
+# --- Maps --------------------------------------------------------------------
+# The tiles behind the results and listing maps. OpenStreetMap's standard tiles unless
+# set (see their usage policy; a council may point this at its own or a paid service).
+# MAP_TILE_URL= (empty) draws no tiles: markers and the search radius on a plain
+# background, as in tests, where no tile server is reachable.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    " contributors",
+)
+
+
+def tile_image_sources(tile_url: str) -> list[str]:
+    """The Content-Security-Policy img-src entry for a tile URL template: its origin
+    only ("{s}" subdomains become a wildcard), or nothing when there are no tiles."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return []
+    host = parts.netloc.replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
 # Scripts run only from our own origin or with the per-request nonce. Inline styles stay
 # allowed: the branding colours and the print view's stylesheet are generated per page.
 # The Wagtail and Django admins use inline scripts of their own, so they are left out.
@@ -223,7 +256,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
+        # Our own images, and the map tiles' host alone.
+        "img-src": [SELF, "data:", *tile_image_sources(MAP_TILE_URL)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -300,7 +334,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommender.tasks.rebuild_recommender",
         "schedule": crontab(hour=3, minute=0),
     },
+    "clear-expired-sessions-nightly": {
+        "task": "cms.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "check-listing-links-daily": {
+        "task": "lifecycle.check_links",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
+# The daily link check (lifecycle.linkcheck): how many sites at once, how long to wait
+# for each, and the pause before the one retry that comes before flagging a link.
+LINK_CHECK_WORKERS = env.int("LINK_CHECK_WORKERS", default=4)
+LINK_CHECK_TIMEOUT_SECONDS = env.float("LINK_CHECK_TIMEOUT_SECONDS", default=10.0)
+LINK_CHECK_RETRY_DELAY_SECONDS = env.float("LINK_CHECK_RETRY_DELAY_SECONDS", default=5.0)
 
 # --- Search ----------------------------------------------------------------
 DIRECTORY_SEARCH_BACKEND = env("DIRECTORY_SEARCH_BACKEND", default="database")
@@ -312,6 +359,11 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# GOV.UK Notify, when EMAIL_BACKEND=cms.notify.NotifyEmailBackend (see cms/notify.py).
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_EMAIL_REPLY_TO_ID = env("NOTIFY_EMAIL_REPLY_TO_ID", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 
 # Text messages go through a pluggable backend; the default writes them to files.
 SMS_BACKEND = env("SMS_BACKEND", default="signposting.sms.FileSMSBackend")

@@ -46,6 +46,16 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 6
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
+# Each web worker keeps its database connection between requests instead of opening
+# one per request (a TCP handshake and login on PostgreSQL), checked before reuse.
+DATABASES = {
+    "default": {
+        **base.DATABASES["default"],
+        "CONN_MAX_AGE": env.int("DJANGO_CONN_MAX_AGE", default=600),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+
 STORAGES = {
     **base.STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

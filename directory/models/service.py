@@ -14,6 +14,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Page
 from wagtail.search import index
 
+from directory.admin_forms import ServicePageForm
+from directory.maps import recall_search_point, venue_map
+
 from .listings import ServicePageManager
 from .sourcing import ExternallySourced
 
@@ -76,6 +79,8 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
     )
 
     objects = ServicePageManager()  # type: ignore[django-manager-missing]
+    #: Fills the categories when an editor saves a service with none (never replaces them).
+    base_form_class = ServicePageForm
 
     parent_page_types = ["directory.OrganisationPage"]
     subpage_types: list[str] = []
@@ -166,4 +171,7 @@ class ServicePage(ExternallySourced, Page):  # type: ignore[django-manager-missi
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["open_now"] = self.is_open_at(timezone.localtime())
+        context["venue_map"] = venue_map(
+            self.title, self.locations.all(), recall_search_point(request)
+        )
         return context

@@ -64,6 +64,7 @@ __all__ = [
     "UnresolvedLocation",
     "build_gazetteer",
     "configured_paths",
+    "district_centroid",
     "get_gazetteer",
     "normalise_postcode",
     "reset_gazetteer",
@@ -139,3 +140,8 @@ def resolve_location(text: str) -> LocationResult:
 def resolve_postcode(text: str) -> PostcodeMatch | None:
     """``get_gazetteer().resolve_postcode(text)``."""
     return get_gazetteer().resolve_postcode(text)
+
+
+def district_centroid(name: str) -> tuple[float, float] | None:
+    """``get_gazetteer().district_centroid(name)``."""
+    return get_gazetteer().district_centroid(name)

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geography.gazetteer import text as t
+from geography.gazetteer.councils import Council, council_centroid, council_names
 from geography.gazetteer.grid import Grid
 from geography.gazetteer.places import (
     DISTRICT,
@@ -26,6 +27,9 @@ from geography.gazetteer.places import (
     LON,
     NAME,
     PLACES_FILE,
+    TOWN_RANK,
+    TYPE,
+    TYPE_RANK,
     PlaceIndex,
     compile_places,
     pick_place,
@@ -71,6 +75,8 @@ class Gazetteer:
         if not rows and shared_data is not None and (shared_data / PLACES_FILE).is_file():
             rows = compile_places(shared_data / PLACES_FILE, self._nearest_lad, store.lads)
         self._places = PlaceIndex.from_rows(rows)
+        self._councils = council_names(self._lads)
+        self._council_points: dict[str, tuple[float, float] | None] = {}
 
     # ----------------------------------------------------------------- postcodes
 
@@ -263,9 +269,35 @@ class Gazetteer:
         raw = self._pc[hit[0]].decode("ascii")
         return f"{raw[:-3]} {raw[-3:]}"
 
+    def district_centroid(self, name: str) -> tuple[float, float] | None:
+        """(lat, lon) of a postcode district ('BH8') or of a town named exactly, else None.
+
+        For maps of counts by district: only an exact district or an unambiguous town
+        gets a point, never a fuzzy guess, so a dot is never drawn in the wrong place.
+        """
+        key = t.compact(t.clean_query(name))
+        if t.is_outward(key):
+            keys, lats, lons, _ = self._out
+            i = self._find(keys, key.encode("ascii"))
+            if i is None:
+                return None
+            lat, lon = float(lats[i]), float(lons[i])
+            return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
+        result = self.resolve_location(name)
+        if isinstance(result, ResolvedLocation) and result.kind == "place":
+            town = result.label.split(",")[0].strip()
+            if t.compact(town) == key:
+                return (result.lat, result.lon)
+        return None
+
     # ------------------------------------------------------------------- places
 
     def _resolve_place(self, query: str, compacted: str) -> LocationResult:
+        council = self._councils.get(t.name_key(query))
+        if council is not None:
+            found = self._council_location(query, council)
+            if found is not None:
+                return found
         places = self._places
         ids = places.exact(query)
         if not ids:
@@ -289,6 +321,48 @@ class Gazetteer:
             )
         return UnresolvedLocation(
             query, _cant_find(query, "Check the spelling, or try a postcode.")
+        )
+
+    def _council_location(self, query: str, council: Council) -> LocationResult | None:
+        """A council's name resolves to the council (see ``councils``): to its own
+        place of that name when it has one (the town a borough is named after), else
+        to its postcodes' mean point, with the council's codes.
+
+        When a town or city of that name lies outside the council too, the person is
+        asked which they meant, the council's own place first; None (the name is then
+        looked up as places are) if the council has no place of its name to offer.
+        """
+        rows = self._places.rows
+        same_named = self._places.exact(council.plain_name)
+        inside = [
+            i for i in same_named if rows[i][LAD] is not None and rows[i][LAD] in council.lads
+        ]
+        if any(
+            i not in inside and TYPE_RANK.get(rows[i][TYPE], 0) >= TOWN_RANK for i in same_named
+        ):
+            if not inside:
+                return None
+            ordered = [inside[0], *(i for i in same_named if i != inside[0])]
+            choices = tuple(self._place_location(i, full_label=True) for i in ordered)
+            return AmbiguousLocation(query, choices[:MAX_CHOICES])
+        if inside:
+            return self._place_location(inside[0], full_label=False)
+        point = council_centroid(council, self._lad, self._lat, self._lon, self._council_points)
+        if point is None:
+            return None
+        codes: tuple[str | None, ...] = (None, None, council.code, council.name)
+        if not council.is_upper_tier:
+            codes = self._lad_info(min(council.lads))
+        code, lad_name, upper_code, upper_name = codes
+        return ResolvedLocation(
+            kind="place",
+            label=council.plain_name,
+            lat=point[0],
+            lon=point[1],
+            lad_code=code,
+            lad_name=lad_name,
+            upper_tier_code=upper_code,
+            upper_tier_name=upper_name,
         )
 
     def _in_area(self, name: str, area: str) -> list[int]:

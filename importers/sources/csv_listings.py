@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from directory.categorise import Categoriser
 from directory.models import TaxonomyTerm
 from directory.schedules import Weekday
 from geography.gazetteer import Gazetteer
@@ -27,7 +28,8 @@ from importers.report import ImportReport
 from importers.writing.upsert import ImportSetupError
 
 SOURCE = "csv"
-MAPPING_VERSION = "1"
+#: 2: rows with no categories are categorised from their name and description.
+MAPPING_VERSION = "2"
 REQUIRED = ("organisation", "name")
 COLUMNS = (
     "id", "organisation", "name", "summary", "description", "venue", "address", "town",
@@ -141,6 +143,7 @@ class CsvListingsMapper(Mapper):
         self.gazetteer = gazetteer
         terms = TaxonomyTerm.objects.values_list("pk", "code", "name")
         self.terms = {key.lower(): pk for pk, code, name in terms for key in (code, name)}
+        self.categoriser = Categoriser.from_db()
 
     def external_id(self, raw: Any) -> str:
         given = raw.get("id", "")
@@ -198,7 +201,9 @@ class CsvListingsMapper(Mapper):
                 if amount is not None
                 else [],
             },
-            term_ids=self._terms(raw.get("categories", ""), warnings),
+            # The council's own categories when the row has any; otherwise its words.
+            term_ids=self._terms(raw.get("categories", ""), warnings)
+            or self.categoriser.ids_for(title, str(page["summary"]), description),
             row_hash=content_hash(MAPPING_VERSION, raw),
             warnings=warnings,
         )

@@ -1,4 +1,5 @@
-"""Council decisions an import respects: a page a person unpublished stays unpublished.
+"""Council decisions an import respects: a page a person unpublished stays unpublished,
+and the categories a person saved on a listing stay as they saved them.
 
 The rule, read from Wagtail's own page history: a page that is not live, and whose
 latest publish-or-unpublish entry is an unpublish by a person (a user is recorded)
@@ -94,3 +95,19 @@ class CouncilDecisions:
             self.reported.add(page_id)
             self.report.warn(record.row_number, title, message)
         return self.restore
+
+
+def person_chosen_terms(page: ServicePage) -> list[int] | None:
+    """The categories in the latest revision a person saved of this page, or None when
+    only imports have saved it. Once someone has saved a listing, its categories are
+    theirs: a re-import updates everything else, and the feed's own categories."""
+    content = (
+        page.revisions.filter(user__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values_list("content", flat=True)
+        .first()
+    )
+    if content is None:
+        return None
+    chosen = content.get("taxonomy_terms") if isinstance(content, dict) else None
+    return [int(pk) for pk in chosen] if isinstance(chosen, list) else None

@@ -42,10 +42,11 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.permissions import ensure_organisation_editors
+from directory.taxonomy_seed import TAXONOMY_SLUG
 from importers.records import PART_RELATIONS, ServiceRecord
 from importers.report import ImportReport
 from importers.writing import wagtail_private
-from importers.writing.council_decisions import CouncilDecisions
+from importers.writing.council_decisions import CouncilDecisions, person_chosen_terms
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,10 @@ class PageWriter:
         # The bulk writer only runs on the Wagtail versions it was verified with.
         self.bulk = bulk and wagtail_private.BULK_WRITER_SUPPORTED
         self.home = home_page()
-        self.terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
+        self.terms = {t.pk: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
+        self.our_terms = {
+            pk for pk, term in self.terms.items() if term.taxonomy.slug == TAXONOMY_SLUG
+        }
         # Preloaded once so unchanged records cost no queries at all.
         self.existing: dict[str, tuple[int, str]] = {
             ext: (pk, digest)
@@ -246,7 +250,7 @@ class PageWriter:
         for name, value in self.page_fields(record).items():
             if name != "oruk_id":  # a page keeps its id for life
                 setattr(page, name, value)
-        self.set_parts(page, record)
+        self.set_parts(page, record, chosen=person_chosen_terms(page))
         revision = page.save_revision(log_action=True)
         if self.publish and self.decisions.may_publish(pk, page.title, record):
             revision.publish(log_action=True)
@@ -265,7 +269,13 @@ class PageWriter:
             fields.pop("oruk_id", None)
         return fields
 
-    def set_parts(self, page: ServicePage, record: ServiceRecord) -> None:
+    def set_parts(
+        self, page: ServicePage, record: ServiceRecord, chosen: list[int] | None = None
+    ) -> None:
+        """Write the record's inline parts and categories onto ``page`` (in memory).
+
+        ``chosen`` are the categories a person saved on the page: they replace the
+        record's categories of our taxonomy (the feed's own categories still apply)."""
         # set() on these in-memory (modelcluster) relations replaces the inline children,
         # as a re-import should; they are written when the page or revision is saved.
         for relation in PART_RELATIONS:
@@ -275,10 +285,14 @@ class PageWriter:
             getattr(page, relation).set(
                 [model(**value, sort_order=order) for order, value in enumerate(values)]
             )
-        missing = set(record.term_ids) - self.terms.keys()
+        term_ids = record.term_ids
+        if chosen:
+            term_ids = [pk for pk in term_ids if pk not in self.our_terms]
+            term_ids += [pk for pk in chosen if pk in self.our_terms and pk not in term_ids]
+        missing = set(term_ids) - self.terms.keys()
         if missing:  # created by this import (an ORUK feed's own categories)
             self.terms.update({t.pk: t for t in TaxonomyTerm.objects.filter(pk__in=missing)})
-        page.taxonomy_terms.set([self.terms[pk] for pk in record.term_ids if pk in self.terms])
+        page.taxonomy_terms.set([self.terms[pk] for pk in term_ids if pk in self.terms])
 
     # --- services, the bulk path -----------------------------------------------------
 

@@ -86,6 +86,12 @@ class SearchBackend(abc.ABC):
     def count(self) -> int:
         """How many listings are in the index."""
 
+    def warm(self) -> None:
+        """Load what a search needs into this process now rather than on the first
+        search (gunicorn's master calls it before forking its workers). Nothing to
+        load by default."""
+        return None
+
 
 def empty_facets() -> dict[str, dict[str, int]]:
     return {

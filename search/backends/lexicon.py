@@ -3,8 +3,9 @@
 Synonyms come from two places: ``search/synonyms.txt`` (Solr format, reviewed like
 code) and each taxonomy term's ``synonyms`` (edited in the admin), which map one way
 onto the term's name. The vocabulary (every word in the index) drives typo
-correction: a query word the index has never seen is replaced by the closest known
-word (difflib ratio ≥ ``CUTOFF``, same first letter, to keep it fast and sane).
+correction: a query word the index has never seen, and that is not an English word
+(``search.spelling``), is replaced by the closest known word (difflib ratio ≥
+``CUTOFF``, same first letter, to keep it fast and sane).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from directory.text import STOPWORDS, stem, tokens
 from search.query import Phrase, content_words
+from search.spelling import is_english_word
 
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
 CUTOFF = 0.75
@@ -102,8 +104,8 @@ class Lexicon:
 
     def correct(self, word: str) -> str | None:
         """The closest vocabulary word for an unknown ``word``, or None to keep it."""
-        if len(word) < 3 or word.isdigit() or self.knows(word):
-            return None
+        if len(word) < 3 or word.isdigit() or self.knows(word) or is_english_word(word):
+            return None  # a real word is never replaced, even one no listing uses
         bucket = [w for w in self._by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
         matches = difflib.get_close_matches(word, bucket, n=1, cutoff=CUTOFF)
         return matches[0] if matches else None

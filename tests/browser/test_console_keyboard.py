@@ -100,6 +100,9 @@ def test_console_keyboard_journey_and_accessibility(officer_page: Any, gazetteer
     page.keyboard.press("Enter")
     page.wait_for_selector("#details-heading")
     assert "Carers Support Café" in page.inner_text("#console-details")
+    # With a small map of the result (its venue and the caller's place), axe-checked too.
+    page.wait_for_selector("#details-map .council-map__pin")
+    assert page.locator("#details-map path.council-map__origin").count() == 1
     assert axe_violations(page) == []
 
     # Resource list pages.

@@ -66,6 +66,10 @@ def test_resident_pages_have_no_accessibility_violations(
     assert "Boscombe Lunch Club" in page.inner_text("main")
     checked["results"] = axe_violations(page)
 
+    page.goto("/search/?q=gardnin&postcode=BH1+1AA")  # an empty page, with a suggestion
+    assert "Did you mean" in page.inner_text("main")
+    checked["results: did you mean"] = axe_violations(page)
+
     page.goto("/search/?q=lunch&postcode=ZZ1+1ZZ&age=old")
     assert "There is a problem" in page.inner_text("main")
     checked["results with errors"] = axe_violations(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.text import STOPWORDS, fold, stem, stem_prefix, tokens
+from directory.text import STOPWORDS, drop_filler, fold, stem, stem_prefix, tokens
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,16 @@ def test_singular_and_plural_share_a_stem() -> None:
 def test_stem_prefix_is_in_every_form(word: str, prefix: str) -> None:
     assert stem_prefix(word) == prefix
     assert word.startswith(prefix)
+
+
+def test_drop_filler_keeps_the_need() -> None:
+    def need(text: str) -> list[str]:
+        return [w for w in drop_filler(tokens(text)) if w not in STOPWORDS]
+
+    assert need("I'm struggling to pay the gas") == ["pay", "gas"]
+    assert need("somewhere to sit and have a cuppa") == ["sit", "cuppa"]
+    assert need("I need help with my computer") == ["computer"]
+    assert need("looking for a lunch club") == ["lunch", "club"]
+    # "help" on its own is a need (advice), not filler; "ill" is never filler.
+    assert need("help") == ["help"]
+    assert need("ill and need help") == ["ill", "help"]

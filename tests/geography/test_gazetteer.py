@@ -144,6 +144,22 @@ def test_outward_code_centroid(gaz: Gazetteer) -> None:
     assert 50.70 < result.lat < 50.75 and -1.90 < result.lon < -1.83
 
 
+def test_district_centroid_for_maps(gaz: Gazetteer) -> None:
+    bh1 = gaz.resolve_location("BH1")
+    assert isinstance(bh1, ResolvedLocation)
+    assert gaz.district_centroid(" bh1 ") == (bh1.lat, bh1.lon)
+    assert gaz.district_centroid("BH99") is None  # outward-shaped but not a district
+    assert gaz.district_centroid("Unknown") is None
+    assert gaz.district_centroid("") is None
+
+
+def test_district_centroid_of_a_town_named_exactly(places: Gazetteer) -> None:
+    poole = places.resolve_location("Poole")
+    assert isinstance(poole, ResolvedLocation)
+    assert places.district_centroid("Poole") == (poole.lat, poole.lon)
+    assert places.district_centroid("Pool") is None  # no fuzzy guesses on a map
+
+
 def test_sector_centroid(gaz: Gazetteer) -> None:
     result = gaz.resolve_location("BH1 1")
     assert isinstance(result, ResolvedLocation)

@@ -6,16 +6,21 @@ from recommender.artefacts import build_artefacts
 from recommender.features import ACCESS_BITS, BY_PHONE, IN_PERSON, TermVocab
 from recommender.needs import specs_from_seed
 from recommender.query import Query
-from recommender.recommend import recommend
+from recommender.recommend import recommend, suggest
 from tests.recommender.conftest import BH1, record
 
 NEEDS, INTERESTS = specs_from_seed()
 
 
-def run(records, **query):
+def run_all(records, **query):
     art = build_artefacts(records, TermVocab.from_seed())
     defaults = {"lat": BH1[0], "lon": BH1[1], "needs": ("meet-people",), "max_miles": 3.0}
-    return recommend(art, Query(**{**defaults, **query}), NEEDS, INTERESTS)
+    return suggest(art, Query(**{**defaults, **query}), NEEDS, INTERESTS)
+
+
+def run(records, **query):
+    """The suggestions that meet every constraint (none relaxed)."""
+    return [s for s in run_all(records, **query).suggestions if not s.relaxed]
 
 
 def titles(suggestions):

@@ -78,6 +78,66 @@ def test_typo_is_corrected(search_backend: Any, make_listing: Any) -> None:
         assert results.corrected_text == "lunch club"
 
 
+# ------------------------------------------------------------- how people ask
+
+
+def test_one_unknown_word_never_empties_a_sentence(search_backend: Any, make_listing: Any) -> None:
+    knit = make_listing("Knit and natter group", summary="Bring your needles.")
+    make_listing("Bike repair workshop")
+    # "nan" is in no listing; every word was needed before, so this found nothing.
+    results = run(search_backend, "somewhere to go knitting with my nan", location=BH1)
+    assert ids(results) == [knit.pk]
+    assert "knitting" in results.hits[0].matched_terms
+
+
+def test_filler_words_are_not_concepts(search_backend: Any, make_listing: Any) -> None:
+    energy = make_listing("Energy advice drop-in", summary="Help to pay gas and electricity bills.")
+    # "somewhere" and "need" are in this listing's text, but say nothing about a need.
+    make_listing("Somewhere to sit", summary="Everyone needs a rest.")
+    results = run(search_backend, "I need somewhere, struggling to pay the gas", location=BH1)
+    assert ids(results) == [energy.pk]
+
+
+def test_known_phrase_falls_back_to_its_words(search_backend: Any, make_listing: Any) -> None:
+    lunch = make_listing("Tuesday Lunch Club")
+    cafe = make_listing("Riverside cafe")
+    make_listing("Book club")
+    # A phrase the lexicon knows is one concept: a listing with the phrase is found,
+    # and a listing with one of its words is not...
+    assert ids(run(search_backend, "lunch club", location=BH1)) == [lunch.pk]
+    # ...unless no listing has it: then its words count on their own.
+    assert ids(run(search_backend, "dementia cafe", location=BH1)) == [cafe.pk]
+
+
+def test_every_concept_outranks_some(search_backend: Any, make_listing: Any) -> None:
+    both = make_listing("Wednesday community choir", venue=miles_north(2.5))
+    choir = make_listing("Community choir", venue=miles_north(0.1))
+    wednesday = make_listing("Wednesday lunch", venue=miles_north(0.1))
+    make_listing("Bike repair workshop", venue=miles_north(0.1))
+    results = run(search_backend, "choir on a wednesday", location=BH1)
+    # Any concept retrieves; covering all of them comes first, even from further away.
+    assert ids(results)[0] == both.pk
+    assert set(ids(results)) == {both.pk, choir.pk, wednesday.pk}
+    assert results.hits[0].score > max(hit.score for hit in results.hits[1:])
+
+
+def test_typed_word_outranks_its_synonym(search_backend: Any, make_listing: Any) -> None:
+    # search/synonyms.txt: "badminton ... => sport, sports club" (one way).
+    badminton = make_listing("Badminton club", venue=miles_north(2.8))
+    sports = make_listing("Sports club", venue=miles_north(0.1))
+    make_listing("Bike repair workshop", venue=miles_north(0.1))
+    results = run(search_backend, "badminton", location=BH1)
+    assert ids(results) == [badminton.pk, sports.pk]
+    assert "sports club" in results.expanded_terms
+
+
+def test_exact_phrase_is_boosted(search_backend: Any, make_listing: Any) -> None:
+    phrase = make_listing("Coffee and cake afternoon", venue=miles_north(0.5))
+    apart = make_listing("Cake sale with coffee", venue=miles_north(0.2))
+    results = run(search_backend, "coffee and cake", location=BH1)
+    assert ids(results) == [phrase.pk, apart.pk]
+
+
 # ----------------------------------------------------------------------- geography
 
 

@@ -19,7 +19,8 @@ import pytest
 
 from geography.gazetteer import ResolvedLocation
 from search.backends.elasticsearch.query import search_body
-from search.query import SearchFilters, SearchQuery
+from search.backends.lexicon import Lexicon, file_lines
+from search.query import SearchFilters, SearchQuery, parse_text
 
 from .conftest import BH1
 
@@ -28,11 +29,14 @@ GOLDEN = Path(__file__).parent / "golden"
 NOW = dt.datetime(2025, 11, 4, 10, 30, tzinfo=ZoneInfo("Europe/London"))
 #: BH1 1AA without its council: only the national and radius coverage clauses.
 NO_AREA = ResolvedLocation(kind="postcode", label="BH1 1AA", lat=BH1.lat, lon=BH1.lon)
+#: The synonyms of ``search/synonyms.txt``, as the backend's lexicon has them.
+SYNONYMS = Lexicon.build(file_lines(), [], []).synonyms
 
 SHAPES: dict[str, SearchQuery] = {
     "empty": SearchQuery(),
     "words": SearchQuery(text="lunch club"),
     "synonyms_and_typos": SearchQuery(text="lonely lunch clb"),
+    "sentence_with_filler": SearchQuery(text="somewhere to sit and have a cuppa"),
     "hostile_text": SearchQuery(text='title:"lunch" AND (club OR *)'),
     "postcode_radius": SearchQuery(text="lunch", location=NO_AREA, radius_miles=5),
     "area_coverage": SearchQuery(location=BH1),
@@ -77,7 +81,8 @@ def as_json(body: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_request_body_matches_golden(shape: str) -> None:
-    body = as_json(search_body(SHAPES[shape], NOW))
+    query = SHAPES[shape]
+    body = as_json(search_body(query, NOW, parse_text(query.text, SYNONYMS)))
     path = GOLDEN / f"es_{shape}.json"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(body, encoding="utf-8")
@@ -91,3 +96,33 @@ def test_every_golden_file_has_a_shape() -> None:
     """A shape removed from ``SHAPES`` takes its golden file with it."""
     names = {path.name for path in GOLDEN.glob("es_*.json")}
     assert names == {f"es_{shape}.json" for shape in SHAPES}
+
+
+def test_text_scoring_follows_the_ranking_formula() -> None:
+    """Parity with the database backend: the same concepts (filler dropped, the
+    lexicon's synonyms), a synonym at ``EXPANDED`` of the typed word, and constant
+    text parts that add up to ``search.ranking``'s."""
+    from search import ranking
+
+    query = SearchQuery(text="I'm looking for somewhere to play badminton on tuesday")
+    parsed = parse_text(query.text, SYNONYMS)
+    assert [group.original for group in parsed.groups] == [("play",), ("badminton",), ("tuesday",)]
+    assert parsed.phrase == ("play", "badminton", "on", "tuesday")
+    score = search_body(query, NOW, parsed)["query"]["function_score"]
+    concepts = score["query"]["bool"]["must"][0]["bool"]
+    assert concepts["minimum_should_match"] == 1  # any concept retrieves
+    typed = [c["dis_max"]["queries"][0]["multi_match"]["query"] for c in concepts["should"]]
+    assert typed == ["play", "badminton", "tuesday"]
+    badminton = concepts["should"][1]["dis_max"]["queries"]
+    assert "boost" not in badminton[0]["multi_match"]
+    assert {q["multi_match"]["query"] for q in badminton[1:]} == {"sport", "sports club"}
+    assert {q["multi_match"]["boost"] for q in badminton[1:]} == {ranking.EXPANDED}
+    functions = score["functions"]
+    script = functions[0]["script_score"]["script"]["params"]
+    assert script["w"] == pytest.approx(ranking.W_TEXT * ranking.T_RAW)
+    # A listing with every word as typed and the phrase gets every constant part.
+    constant = sum(f["weight"] for f in functions[1:] if "exp" not in f)
+    assert constant == pytest.approx(
+        ranking.W_TEXT * (ranking.T_COVER + ranking.T_ALL + ranking.T_PHRASE)
+    )
+    assert pytest.approx(1) == ranking.T_RAW + ranking.T_COVER + ranking.T_ALL + ranking.T_PHRASE

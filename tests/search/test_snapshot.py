@@ -18,7 +18,8 @@ from geography.distance import haversine_miles
 from geography.gazetteer import ResolvedLocation
 from search.backends import get_search_backend
 from search.backends.database import postgres, snapshot
-from search.backends.database.snapshot import Record, concept_score
+from search.backends.database.snapshot import Record
+from search.backends.database.textmatch import Concept, concept_raw
 from search.documents import ListingDocument, RadiusCoverage, Slot, Venue
 from search.query import SearchFilters, SearchQuery
 
@@ -144,14 +145,19 @@ def record(text: str, title: str, keywords: str, summary: str) -> Record:
 def test_concept_score_weights_the_column_of_the_first_hit() -> None:
     title, keywords, summary = "lunch club", "social groups", "hot meals"
     r = record(f"{title}\n{keywords}\n{summary}\nage concern\nsoup", title, keywords, summary)
-    assert concept_score(r, [(2.0, ["lunch"])]) == 2.0 * (1 + 3.0)
-    assert concept_score(r, [(2.0, ["social"])]) == 2.0 * (1 + 2.0)
-    assert concept_score(r, [(2.0, ["meal"])]) == 2.0 * (1 + 1.5)
-    assert concept_score(r, [(2.0, ["concern"])]) == 2.0 * (1 + 1.0)
-    assert concept_score(r, [(2.0, ["soup"])]) == 2.0 * (1 + 1.0)
-    assert concept_score(r, [(2.0, ["walking"])]) == 2.0  # matched by stem only
-    # The best alternative of a concept counts; concepts add up.
-    assert concept_score(r, [(1.0, ["soup", "club"]), (0.5, ["meal"])]) == 4.0 + 0.5 * 2.5
+
+    def typed(word: str) -> float:
+        return concept_raw(r, [Concept(2.0, [word])], [1.0])
+
+    assert typed("lunch") == 2.0 * (1 + 3.0)
+    assert typed("social") == 2.0 * (1 + 2.0)
+    assert typed("meal") == 2.0 * (1 + 1.5)
+    assert typed("concern") == 2.0 * (1 + 1.0)
+    assert typed("soup") == 2.0 * (1 + 1.0)
+    assert typed("walking") == 2.0  # matched by stem only
+    # A synonym's match counts EXPANDED (0.5); concepts add up; unmatched ones add 0.
+    concepts = [Concept(1.0, ["soup"], ["club"]), Concept(0.5, ["meal"]), Concept(9.0, ["x"])]
+    assert concept_raw(r, concepts, [0.5, 1.0, 0.0]) == 0.5 * 4.0 + 0.5 * 2.5
 
 
 def test_snapshot_follows_every_index_write(indexed: Any) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from importers.coverage import DefaultArea
 from importers.parsing.locations import open_gazetteer
 from importers.pipeline import Item, Options, ProgressCallback, run_pipeline
 from importers.report import ImportReport
@@ -47,6 +48,7 @@ def import_oruk(
     checkpoint: Callable[[Item], None] | None = None,
     resume: dict[str, int] | None = None,
     restore_unpublished: bool = False,
+    default_area: DefaultArea | None = None,
 ) -> ImportReport:
     """Import (or with ``dry_run`` only check) a feed; return what happened.
 
@@ -54,6 +56,8 @@ def import_oruk(
     (``{"done": n, "page": p, "page_first": f}``): records up to ``done`` are not
     read again, and a paged URL feed restarts at page ``p``.
     A feed that cannot be read (or stops being readable) sets ``report.error``.
+    ``default_area`` is given to services with no located place and no service area
+    (see ``importers.coverage``); the report counts those still left unreachable.
     """
     label = feed_label(location)
     report = ImportReport(source=label, dry_run=dry_run, unit="record")
@@ -71,6 +75,7 @@ def import_oruk(
         limit=limit,
         resume_after=resume.get("done", 0),
         restore_unpublished=restore_unpublished,
+        default_area=default_area,
     )
     if is_url(location):
         items = read_url(

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from directory.categorise import Categoriser, FeedTerm
 from geography.gazetteer import Gazetteer
 from importers.parsing.text import clean_text, make_summary, one_line, truncate
+from importers.parsing.text_places import places_in
 from importers.parsing.values import parse_date, valid_email, valid_url
 from importers.pipeline import Mapper
 from importers.records import OrganisationRecord, ServiceRecord, SkipRecord, content_hash
@@ -26,12 +28,43 @@ from importers.sources.oruk import parts
 from importers.sources.oruk.reference import ReferenceData, as_uuid
 
 #: Bump when the mapping changes, so the next import re-applies every record.
-MAPPING_VERSION = "1"
+#: 2: services are categorised (the feed's own categories mapped onto ours, or the text).
+#: 3: a service with no location is placed at the postcodes written in its text.
+MAPPING_VERSION = "3"
 STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
 ATTENDING = {"venue": "offers_in_person", "home visit": "offers_in_person",
              "online": "offers_online", "phone": "offers_by_phone"}  # fmt: skip
 _V1_KEYS = ("deliverable_type", "attending_type", "service_taxonomys", "regular_schedules")
 _SOURCE_RE = re.compile(r"[^a-z0-9_.:-]+")
+_LGSL_URI_RE = re.compile(r"id\.esd\.org\.uk/service/(\d+)")
+_LGSL_VOCABULARY_RE = re.compile(r"lgsl|esd|local government services", re.IGNORECASE)
+
+
+def feed_terms(raw: dict[str, Any]) -> list[FeedTerm]:
+    """The service's own categories as the categoriser reads them (v3 ``attributes``,
+    v1 ``service_taxonomys``): name, vocabulary and any LGA Services List id."""
+    found: list[FeedTerm] = []
+    terms = [a.get("taxonomy_term") for a in parts.dicts(raw.get("attributes"))]
+    terms += [t.get("taxonomy") for t in parts.dicts(raw.get("service_taxonomys"))]
+    for term in terms:
+        if not isinstance(term, dict):
+            continue
+        detail = term.get("taxonomy_detail")
+        vocabulary = str(
+            (detail.get("name") if isinstance(detail, dict) else "")
+            or term.get("taxonomy")
+            or term.get("vocabulary")
+            or ""
+        )
+        uri = f"{term.get('term_uri') or ''} {term.get('id') or ''}"
+        lgsl = _LGSL_URI_RE.search(uri)
+        code = str(term.get("code") or "").strip()
+        lgsl_id = lgsl.group(1) if lgsl else ""
+        if not lgsl_id and code.isdigit() and _LGSL_VOCABULARY_RE.search(vocabulary):
+            lgsl_id = code
+        name = one_line(term.get("name") or term.get("term"), 255)
+        found.append(FeedTerm(name=name, lgsl_id=lgsl_id, taxonomy=vocabulary))
+    return found
 
 
 def source_name(label: str) -> str:
@@ -55,6 +88,7 @@ class OrukMapper(Mapper):
         self.feed_label = feed_label
         self.gazetteer = gazetteer
         self.refs = refs
+        self.categoriser = Categoriser.from_db()
 
     def external_id(self, raw: Any) -> str:
         if not isinstance(raw, dict):
@@ -103,6 +137,9 @@ class OrukMapper(Mapper):
             for sal in parts.dicts(raw.get("service_at_locations") or raw.get("locations"))
             if (loc := parts.location(sal, self.gazetteer, warnings)) is not None
         ]
+        service_areas = parts.service_areas(raw, self.refs, warnings)
+        if not service_areas and not any(loc["latitude"] is not None for loc in locations):
+            locations += self._places_in_text(raw, description, warnings)
         return ServiceRecord(
             row_number=number,
             external_id=self.external_id(raw),
@@ -114,14 +151,41 @@ class OrukMapper(Mapper):
                 "contacts": parts.contacts(raw, warnings),
                 "cost_options": costs,
                 "languages": parts.languages(raw),
-                "service_areas": parts.service_areas(raw, self.refs, warnings),
+                "service_areas": service_areas,
             },
-            term_ids=self._terms(raw, warnings),
+            term_ids=list(
+                dict.fromkeys(
+                    self._terms(raw, warnings)
+                    + self.categoriser.ids_for(title, description, feed_terms=feed_terms(raw))
+                )
+            ),
             row_hash=content_hash(MAPPING_VERSION, self.source, raw),
             warnings=warnings,
         )
 
     # --- pieces -----------------------------------------------------------------------
+
+    def _places_in_text(
+        self, raw: dict[str, Any], description: str, warnings: list[str]
+    ) -> list[dict[str, Any]]:
+        """Locations at the known postcodes in the service's text, for a service the
+        feed gives no place: its description first, else its organisation's."""
+        org = raw.get("organization")
+        org_text = clean_text(org.get("description")) if isinstance(org, dict) else ""
+        for label, text in (("description", description), ("organisation's description", org_text)):
+            found = places_in(text, self.gazetteer)
+            if found:
+                warnings.append(
+                    "no location in the feed; placed it at "
+                    + ", ".join(postcode for postcode, _ in found)
+                    + f" (from its {label})"
+                )
+                return [
+                    {"location_type": "physical", "postcode": postcode,
+                     "latitude": point[0], "longitude": point[1]}
+                    for postcode, point in found
+                ]  # fmt: skip
+        return []
 
     def _organisation(self, raw: dict[str, Any], warnings: list[str]) -> OrganisationRecord:
         org = raw.get("organization")

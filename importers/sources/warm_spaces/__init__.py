@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from directory.categorise import Categoriser
 from directory.models import TaxonomyTerm
 from geography.gazetteer import Gazetteer
-from importers.parsing.categorise import Categoriser
 from importers.parsing.locations import open_gazetteer
 from importers.pipeline import Item, Mapper, Options, run_pipeline
 from importers.records import OrganisationRecord, ServiceRecord

@@ -24,7 +24,7 @@ from importers.records import SkipRecord, content_hash
 
 SOURCE = "warm_spaces"
 #: Bump when the mapping below changes, so the next import re-applies every row.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"  # 3: categorised by directory.categorise (more kinds, phrases)
 
 _POSTCODE_TAIL_RE = re.compile(r"[,\s]*\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
 

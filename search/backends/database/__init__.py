@@ -24,7 +24,7 @@ from django.db import connection
 
 from search.documents import ListingDocument, build_documents, iter_documents
 from search.models import IndexedListing, IndexedWord
-from search.query import SearchQuery, SearchResults, parse_text
+from search.query import SearchQuery, SearchResults, parse_text, with_phrase_words
 
 from .. import base
 from ..base import Progress, search_radius
@@ -73,6 +73,13 @@ class DatabaseSearchBackend(base.SearchBackend):
     def count(self) -> int:
         return IndexedListing.objects.count()
 
+    def warm(self) -> None:
+        # The same per-generation copies a search would build; a later write still
+        # replaces them, as the generation check runs before every search.
+        generation = snapshot.current_generation()
+        self.lexicon(generation)
+        snapshot.snapshot_for(generation)
+
     def lexicon(self, generation: int | None = None) -> Lexicon:
         if generation is None:
             generation = snapshot.current_generation()
@@ -83,10 +90,15 @@ class DatabaseSearchBackend(base.SearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         generation = snapshot.current_generation()
         lexicon = self.lexicon(generation)
-        parsed = parse_text(query.text, lexicon.synonyms, lexicon.correct)
+        correct = lexicon.correct if query.correct_spelling else None
+        parsed = parse_text(query.text, lexicon.synonyms, correct)
         radius = search_radius(query)
         engine = engines.current()
-        rows, geo = engine.matches(query, parsed, snapshot.snapshot_for(generation), radius)
+        snap = snapshot.snapshot_for(generation)
+        rows, geo = engine.matches(query, parsed, snap, radius)
+        if not rows and (wider := with_phrase_words(parsed)) is not None:
+            parsed = wider  # a known phrase no listing has: its words on their own
+            rows, geo = engine.matches(query, parsed, snap, radius)
         return scoring.rank(query, parsed, rows, geo, radius, engine)
 
 

@@ -2,10 +2,12 @@
 
 The ``search_vector`` column (GIN-indexed; weights A title, B categories, C summary
 and organisation, D description) matches phrases and ``ts_rank()`` scores them. A
-search takes its geography from the snapshot (the candidate ids), then matches,
-filters and scores those candidates in one query (``filtered_queryset`` is this
-engine's filter implementation; the snapshot's ``row_filter`` must agree with it,
-which ``tests/search/test_snapshot.py`` checks).
+search takes its geography from the snapshot (the candidate ids), then matches
+(any concept), filters and scores those candidates in one query: per concept,
+whether the typed word and whether a synonym matched, and their ``ts_rank()``s,
+which ``textmatch`` turns into the text part of ``search.ranking``.
+``filtered_queryset`` is this engine's filter implementation; the snapshot's
+``row_filter`` must agree with it, which ``tests/search/test_snapshot.py`` checks.
 """
 
 from __future__ import annotations
@@ -19,18 +21,26 @@ from django.contrib.postgres.search import SearchQuery as TextQuery
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Greatest
 
 from directory.text import fold
 from search.documents import ListingDocument
 from search.models import IndexedListing
-from search.query import ACCESSIBILITY_FEATURES, ParsedText, SearchFilters, SearchQuery, valid_codes
-from search.ranking import POSTGRES_K
+from search.query import (
+    ACCESSIBILITY_FEATURES,
+    ParsedText,
+    Phrase,
+    SearchFilters,
+    SearchQuery,
+    valid_codes,
+)
+from search.ranking import EXPANDED, POSTGRES_K
 
 from .. import base
-from .snapshot import GeoMatch, ListingSnapshot
+from .snapshot import GeoMatch, ListingSnapshot, Row
+from .textmatch import text_score
 
 TEXT_K = POSTGRES_K
 ATTENDANCE_COLUMNS = {"in_person": "in_person", "online": "online", "phone": "by_phone"}
@@ -61,10 +71,11 @@ def matches(
         if not candidates:
             return [], geo
         qs = qs.filter(pk__in=ids_expression(candidates))
-    if not parsed.is_empty:
-        qs = _apply_text(qs, parsed)
-        fields.append("text_rank")
-    return fetch_rows(qs, tuple(fields)), geo
+    if parsed.is_empty:
+        return fetch_rows(qs, tuple(fields)), geo
+    qs, text_fields = _apply_text(qs, parsed)
+    rows = fetch_rows(qs, (*fields, *text_fields))
+    return [_scored_row(row, len(parsed.groups)) for row in rows], geo
 
 
 def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
@@ -106,21 +117,65 @@ def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
     return qs
 
 
-def _text_query(parsed: ParsedText) -> TextQuery:
-    combined: Any = None
-    for group in parsed.groups:
-        either: Any = None
-        for alternative in group.alternatives:
-            phrase = TextQuery(" ".join(alternative), search_type="phrase", config="english")
-            either = phrase if either is None else either | phrase
-        combined = either if combined is None else combined & either
-    return combined
+def _any_of(alternatives: Sequence[Phrase]) -> TextQuery | None:
+    """Any of these phrases, as one ``tsquery`` (None for none)."""
+    either: Any = None
+    for alternative in alternatives:
+        phrase = TextQuery(" ".join(alternative), search_type="phrase", config="english")
+        either = phrase if either is None else either | phrase
+    return either  # type: ignore[no-any-return]
 
 
-def _apply_text(qs: QuerySet[Any], parsed: ParsedText) -> QuerySet[Any]:
-    """Restrict ``qs`` to listings matching every term group, annotated ``text_rank``."""
-    query = _text_query(parsed)
-    return qs.filter(search_vector=query).annotate(text_rank=SearchRank(F("search_vector"), query))
+def _matches(query: TextQuery) -> Case:
+    return Case(When(search_vector=query, then=Value(True)), default=Value(False))
+
+
+def _apply_text(qs: QuerySet[Any], parsed: ParsedText) -> tuple[QuerySet[Any], tuple[str, ...]]:
+    """Restrict ``qs`` to listings mentioning any concept, annotated per concept
+    with ``t<n>``/``e<n>`` (typed word / a synonym matched), ``text_raw`` (the sum
+    over concepts of the better of the typed word's ``ts_rank`` and EXPANDED × the
+    synonyms') and ``phrase`` (the typed phrase is there)."""
+    anything: Any = None
+    raw: Any = None
+    annotations: dict[str, Any] = {}
+    for n, group in enumerate(parsed.groups):
+        typed = TextQuery(" ".join(group.original), search_type="phrase", config="english")
+        expanded = _any_of(group.alternatives[1:])
+        rank: Any = SearchRank(F("search_vector"), typed)
+        annotations[f"t{n}"] = _matches(typed)
+        if expanded is None:
+            annotations[f"e{n}"] = Value(False, output_field=BooleanField())
+        else:
+            annotations[f"e{n}"] = _matches(expanded)
+            rank = Greatest(rank, SearchRank(F("search_vector"), expanded) * Value(EXPANDED))
+        either = typed if expanded is None else typed | expanded
+        anything = either if anything is None else anything | either
+        raw = rank if raw is None else raw + rank
+    if parsed.phrase:
+        annotations["phrase"] = _matches(
+            TextQuery(" ".join(parsed.phrase), search_type="phrase", config="english")
+        )
+    else:
+        annotations["phrase"] = Value(False, output_field=BooleanField())
+    qs = qs.filter(search_vector=anything).annotate(text_raw=raw, **annotations)
+    return qs, ("text_raw", *annotations)
+
+
+def _scored_row(row: Any, concepts: int) -> Row:
+    """A fetched row with its per-concept flags turned into the text part."""
+    levels = [
+        1.0 if getattr(row, f"t{n}") else EXPANDED if getattr(row, f"e{n}") else 0.0
+        for n in range(concepts)
+    ]
+    return Row(
+        row.page_id,
+        row.flags,
+        row.open_days,
+        row.categories,
+        row.last_verified_on,
+        text_score(float(row.text_raw or 0.0), TEXT_K, levels, bool(row.phrase)),
+        getattr(row, "slots", None),
+    )
 
 
 @functools.cache

@@ -1,9 +1,9 @@
 """Scoring and paging, shared by the database backend's engines.
 
-Whatever an engine matched (rows that passed every column filter, with their raw
-text score when there were words), this checks exact opening times, counts the
-facets, scores each row with ``search.ranking`` and returns the requested page, its
-display fields fetched in one more query.
+Whatever an engine matched (rows that passed every column filter, with the text
+part of ``search.ranking`` when there were words: see ``textmatch``), this checks
+exact opening times, counts the facets, scores each row with ``search.ranking`` and
+returns the requested page, its display fields fetched in one more query.
 """
 
 from __future__ import annotations
@@ -48,16 +48,14 @@ def rank(
     now = base.local_now()
     today = now.date()
     filters = query.filters
-    k = engine.TEXT_K
     located = geo is not None
     distances = geo.distances if geo is not None else {}
     covering = geo.covering if geo is not None else set()
     check_slots = filters.open_now or filters.open_time is not None
     has_rank = not parsed.is_empty
-    # The same ranking functions, memoised on their inputs: many rows share a
-    # verification date or a text score (a one-word query has few distinct ones).
+    # The same ranking function, memoised on its input: many rows share a
+    # verification date.
     fresh_of: dict[Any, float] = {}
-    text_of: dict[Any, float] = {}
     kept: list[Any] = []
     add = kept.append
     scored: list[tuple[int, float, float | None, bool]] = []
@@ -73,10 +71,7 @@ def rank(
         if check_slots and not _open_matches(row.slots, filters, now):
             continue
         add(row)
-        raw = row.text_rank if has_rank else None
-        text = text_of.get(raw)
-        if text is None:
-            text = text_of[raw] = ranking.text_component(raw, k)
+        text = (row.text_rank or 0.0) if has_rank else 0.0
         verified = row.last_verified_on
         fresh = fresh_of.get(verified)
         if fresh is None:
@@ -123,6 +118,7 @@ def _hits(
         if row is None:  # removed between the two queries
             continue
         text = "\n".join((row["title"], row["summary"], row["description"], row["keywords"]))
+        venue = _nearest_venue(row["venues"], location)
         hits.append(
             SearchHit(
                 page_id=pk,
@@ -134,7 +130,8 @@ def _hits(
                 summary=row["summary"],
                 url=row["url"],
                 organisation=row["organisation"],
-                nearest_venue=_nearest_venue(row["venues"], location),
+                nearest_venue=_venue_label(venue),
+                venue_point=(float(venue[2]), float(venue[3])) if venue else None,
                 is_free=bool(row["is_free"]),
                 temporarily_closed=bool(row["temporarily_closed"]),
                 last_verified_on=_as_date(row["last_verified_on"]),
@@ -196,12 +193,16 @@ def _open_matches(raw_slots: Any, filters: SearchFilters, now: dt.datetime) -> b
     return any(slot.open_at_minute(minute) and (day is None or slot.day == day) for slot in slots)
 
 
-def _nearest_venue(venues: list[Any], location: ResolvedLocation | None) -> str:
+def _nearest_venue(venues: list[Any], location: ResolvedLocation | None) -> list[Any] | None:
+    """The venue (name, postcode, lat, lon) nearest the searcher, else the first."""
     if not venues:
-        return ""
+        return None
     if location is not None:
         venues = sorted(
             venues, key=lambda v: haversine_miles(location.lat, location.lon, v[2], v[3])
         )
-    name, postcode = venues[0][0], venues[0][1]
-    return ", ".join(part for part in (name, postcode) if part)
+    return list(venues[0])
+
+
+def _venue_label(venue: list[Any] | None) -> str:
+    return ", ".join(part for part in (venue[0], venue[1]) if part) if venue else ""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -47,12 +47,6 @@ ACCESSIBILITY_BITS = {
     "accessible_toilet": models.FLAG_ACCESSIBLE_TOILET,
     "parking": models.FLAG_PARKING,
 }
-#: Column weights of the concept score: title, keywords (categories), summary, then
-#: organisation or anything after it.
-#: The Elasticsearch field boosts' counterpart; a match anywhere else, e.g. only in
-#: the description, scores 1.
-COLUMN_WEIGHTS = (("title", 3.0), ("keywords", 2.0), ("summary", 1.5), ("organisation", 1.0))
-TITLE_W, KEYWORDS_W, SUMMARY_W, REST_W = (weight for _, weight in COLUMN_WEIGHTS)
 
 
 class Record(NamedTuple):
@@ -79,12 +73,13 @@ class Row(NamedTuple):
     open_days: int
     categories: str
     last_verified_on: dt.date | None
+    #: The text part of ``search.ranking`` (in [0, 1]); None without query words.
     text_rank: float | None
     slots: Any
 
 
-#: (idf, needles) per query concept: see ``sqlite.rank_terms``.
-RankTerms = Sequence[tuple[float, Sequence[str]]]
+#: The engine's text score of a listing: ``(page id, record) -> text part``.
+TextScorer = Callable[[int, Record], float]
 
 
 @dataclass
@@ -169,10 +164,10 @@ class ListingSnapshot:
         self,
         ids: Iterable[int],
         filters: SearchFilters,
-        terms: RankTerms | None,
+        score: TextScorer | None,
     ) -> list[Row]:
         """The listings among ``ids`` that pass every column filter (the same tests
-        as ``postgres.filtered_queryset``), with their concept score when ``terms``."""
+        as ``postgres.filtered_queryset``), with their text score when ``score``."""
         accept = row_filter(filters)
         if accept is None:
             return []
@@ -183,7 +178,7 @@ class ListingSnapshot:
             record = records.get(pk)
             if record is None or not accept(record):
                 continue
-            rank = None if terms is None else concept_score(record, terms)
+            rank = None if score is None else score(pk, record)
             append(
                 Row(
                     pk,
@@ -199,31 +194,6 @@ class ListingSnapshot:
 
     def all_ids(self) -> list[int]:
         return list(self.records)
-
-
-def concept_score(record: Record, terms: RankTerms) -> float:
-    """For each concept, its IDF × (1 + the weight of the column where its best
-    alternative first appears), best alternative wins; concepts add up."""
-    text = record.rank_text
-    total = 0.0
-    for idf, needles in terms:
-        best = 0.0
-        for needle in needles:
-            found = text.find(needle) + 1  # SQLite's instr(): 1-based, 0 = absent
-            if found == 0:
-                weight = 0.0
-            elif found <= record.title_end:
-                weight = TITLE_W
-            elif found <= record.keywords_end:
-                weight = KEYWORDS_W
-            elif found <= record.summary_end:
-                weight = SUMMARY_W
-            else:
-                weight = REST_W
-            if weight > best:
-                best = weight
-        total += idf * (1.0 + best)
-    return total
 
 
 def row_filter(filters: SearchFilters) -> Any:
@@ -309,12 +279,28 @@ def build_snapshot() -> ListingSnapshot:
     caller's transaction (a test, or ATOMIC_REQUESTS) its isolation applies.
     """
     outermost = not connection.in_atomic_block
+    if outermost and connection.vendor == "sqlite":
+        return _build_in_sqlite_read_transaction()
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         generation = current_generation()
         return _read_snapshot(generation)
+
+
+def _build_in_sqlite_read_transaction() -> ListingSnapshot:
+    """A plain (deferred) read transaction. The settings make Django's own SQLite
+    transactions ``BEGIN IMMEDIATE``, which takes the write lock: web workers building
+    their copies at once, or beside an import, then waited on each other and timed
+    out with "database is locked", and the search failed."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            return _read_snapshot(current_generation())
+        finally:
+            cursor.execute("COMMIT")
 
 
 def _read_snapshot(generation: int) -> ListingSnapshot:

@@ -2,8 +2,9 @@
 
 The FTS5 table ``search_listing_fts`` (rowid = page_id, Porter stemmer, accents
 folded, plus geographic tokens in ``places``, see ``geocells``) answers "which
-listings match these words near here" in one MATCH; the snapshot then filters,
-measures and scores just those (``rank_terms``: a cached-IDF column score). Every
+listings near here mention this concept, as typed or by a synonym" in one statement
+(a MATCH per concept and kind, ``UNION ALL``); the snapshot then filters, measures
+and scores just those (``textmatch``: coverage and a cached-IDF column score). Every
 value reaches SQL as a bound parameter; user words reach FTS5 only as double-quoted
 tokens of letters and digits (see ``search.query``).
 """
@@ -20,11 +21,19 @@ from django.db.models.expressions import RawSQL
 
 from directory.text import stem_prefix
 from search.documents import ListingDocument
-from search.query import ParsedText, SearchQuery, fts5_match_expression
+from search.query import (
+    ParsedText,
+    Phrase,
+    SearchQuery,
+    fts5_alternatives_expression,
+    fts5_match_expression,
+    fts5_phrase_expression,
+)
 from search.ranking import FTS5_K
 
 from . import geocells
-from .snapshot import GeoMatch, ListingSnapshot, Row
+from .snapshot import GeoMatch, ListingSnapshot, Record, Row, TextScorer
+from .textmatch import Concept, ConceptHits, concept_raw, text_score
 
 FTS_TABLE = "search_listing_fts"
 TEXT_COLUMNS = "{title summary description keywords organisation}"
@@ -52,16 +61,29 @@ def matches(
         else:
             ids = snap.all_ids()
         return snap.rows(ids, query.filters, None), geo
-    # Text and place in one FTS5 MATCH (see geocells), then exact geography for
+    # Text and place in one FTS5 statement (see geocells), then exact geography for
     # just those listings: the cells are a superset of the circle.
     places = None
     if location is not None:
         places = geocells.query_tokens(location.lat, location.lon, radius, location.area_codes)
-    matched = match_ids(parsed, places)
+    hits = concept_hits(parsed, places)
+    matched = sorted(hits.ids())
     if location is not None:
         geo = snap.geo(location, radius, only=matched)
         matched = [pk for pk in matched if pk in geo.distances or pk in geo.covering]
-    return snap.rows(matched, query.filters, rank_terms(parsed)), geo
+    return snap.rows(matched, query.filters, text_scorer(parsed, hits)), geo
+
+
+def text_scorer(parsed: ParsedText, hits: ConceptHits) -> TextScorer:
+    """The text part of ``search.ranking`` for a listing these ``hits`` found."""
+    concepts = rank_terms(parsed)
+    phrase = hits.phrase
+
+    def score(pk: int, record: Record) -> float:
+        levels = hits.levels(pk)
+        return text_score(concept_raw(record, concepts, levels), TEXT_K, levels, pk in phrase)
+
+    return score
 
 
 # --------------------------------------------------------------------------- writes
@@ -120,23 +142,37 @@ def place_text(d: ListingDocument) -> str:
     return " ".join(dict.fromkeys(tokens))
 
 
-def match_ids(parsed: ParsedText, places: Sequence[str] | None) -> list[int]:
-    """Ids of listings whose text matches every concept (and, with ``places``, that
-    carry one of those place tokens), from one FTS5 MATCH."""
-    words = fts5_match_expression(parsed)
-    if not words:
-        return []
-    expression = f"{TEXT_COLUMNS} : ({words})"
+def concept_hits(parsed: ParsedText, places: Sequence[str] | None) -> ConceptHits:
+    """For each concept, the listings mentioning it as typed and those mentioning
+    only a synonym, and those with the typed phrase (with ``places``, only listings
+    carrying one of those place tokens): one statement of FTS5 MATCHes."""
+    hits = ConceptHits.empty(len(parsed.groups))
+    if places is not None and not places:
+        return hits
+    place_clause = ""
     if places is not None:
-        if not places:
-            return []
-        expression += " AND places : (" + " OR ".join(f'"{t}"' for t in places) + ")"
+        place_clause = " AND places : (" + " OR ".join(f'"{t}"' for t in places) + ")"
+    selects: list[tuple[set[int], str]] = []
+    for n, group in enumerate(parsed.groups):
+        selects.append((hits.typed[n], fts5_alternatives_expression([group.original])))
+        selects.append((hits.expanded[n], fts5_alternatives_expression(group.alternatives[1:])))
+    selects.append((hits.phrase, fts5_phrase_expression(parsed.phrase)))
+    wanted = [
+        (target, f"{TEXT_COLUMNS} : {words}{place_clause}") for target, words in selects if words
+    ]
+    if not wanted:
+        return hits
+    sql = " UNION ALL ".join(
+        f"SELECT rowid, {n} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        for n in range(len(wanted))
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-            [expression],
-        )
-        return [int(row[0]) for row in cursor.fetchall()]
+        cursor.execute(sql, [expression for _, expression in wanted])
+        for rowid, n in cursor.fetchall():
+            wanted[n][0].add(int(rowid))
+    for typed, expanded in zip(hits.typed, hits.expanded, strict=True):
+        expanded -= typed  # e(c) is the best of the two
+    return hits
 
 
 def optimize() -> None:
@@ -146,27 +182,27 @@ def optimize() -> None:
         cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
 
 
-def _needle(alternative: tuple[str, ...]) -> str:
+def _needle(alternative: Phrase) -> str:
     # The phrase with its last word cut to its stem, so "cafes" finds "cafe".
     words = list(alternative)
     words[-1] = stem_prefix(words[-1])
     return " ".join(words)
 
 
-def rank_terms(parsed: ParsedText) -> list[tuple[float, list[str]]]:
-    """(IDF, needles) per query concept, for the text score
-    (``snapshot.concept_score``, column weights ``snapshot.COLUMN_WEIGHTS``).
+def rank_terms(parsed: ParsedText) -> list[Concept]:
+    """IDF and needles per query concept, for the raw text score
+    (``textmatch.concept_raw``, column weights ``textmatch.COLUMN_WEIGHTS``).
 
     BM25F-like but cheap enough for 100k listings: for each query concept, its IDF
-    × (1 + the weight of the best column containing it: title 3, categories 2,
-    summary 1.5, organisation 1; description-only 0), best alternative wins.
-    FTS5's own ``bm25()`` would count every document matching each phrase in the
-    whole table on every query (30 ms at 100k); the IDFs here are cached
-    (``IDF_TTL_SECONDS``) and the column checks are ``str.find`` on the pre-folded
-    ``rank_text`` of the few listings that matched.
+    × e(c) × (1 + the weight of the best column containing it: title 3, categories
+    2, summary 1.5, organisation 1; description-only 0). FTS5's own ``bm25()`` would
+    count every document matching each phrase in the whole table on every query
+    (30 ms at 100k); the IDFs here are cached (``IDF_TTL_SECONDS``) and the column
+    checks are ``str.find`` on the pre-folded ``rank_text`` of the few listings that
+    matched.
     """
     return [
-        (idf, [_needle(alternative) for alternative in group.alternatives])
+        Concept(idf, [_needle(group.original)], [_needle(a) for a in group.alternatives[1:]])
         for group, idf in zip(parsed.groups, _idfs(parsed), strict=True)
     ]
 

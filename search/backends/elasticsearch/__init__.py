@@ -19,7 +19,14 @@ from django.conf import settings
 from geography.distance import haversine_miles
 from geography.gazetteer.types import ResolvedLocation
 from search.documents import ListingDocument, build_documents, iter_documents
-from search.query import SearchHit, SearchQuery, SearchResults, matched_terms, parse_text
+from search.query import (
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    matched_terms,
+    parse_text,
+    with_phrase_words,
+)
 
 from .. import base
 from ..base import Progress, empty_facets, search_radius
@@ -157,7 +164,7 @@ class ElasticsearchBackend(base.SearchBackend):
 
         lexicon = self.lexicon()
         parsed = parse_text(query.text, lexicon.synonyms, None)
-        body = search_body(query, base.local_now())
+        body = search_body(query, base.local_now(), parsed)
         results = SearchResults(
             hits=[],
             total=0,
@@ -168,6 +175,11 @@ class ElasticsearchBackend(base.SearchBackend):
         )
         try:
             response = self.client.search(index=self.alias, **body)
+            wider = with_phrase_words(parsed)
+            if not response["hits"]["total"]["value"] and wider is not None:
+                parsed = wider  # a known phrase no listing has: its words on their own
+                body = search_body(query, base.local_now(), parsed)
+                response = self.client.search(index=self.alias, **body)
         except NotFoundError:
             return results  # nothing indexed yet
         results.total = int(response["hits"]["total"]["value"])
@@ -226,6 +238,7 @@ def _hit(
         url=src.get("url", ""),
         organisation=src.get("organisation", ""),
         nearest_venue=", ".join(p for p in (nearest[0], nearest[1]) if p) if nearest else "",
+        venue_point=(float(nearest[2]), float(nearest[3])) if nearest else None,
         is_free=bool(src.get("is_free")),
         temporarily_closed=bool(src.get("temporarily_closed")),
         last_verified_on=dt.date.fromisoformat(verified) if verified else None,

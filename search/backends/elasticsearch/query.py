@@ -1,9 +1,19 @@
 """Builds the Elasticsearch request body for a ``SearchQuery``.
 
+The query text is parsed as the database backend parses it (``search.query``:
+filler dropped, concepts, their synonyms from the same lexicon). A listing matches
+when it mentions any concept: a ``bool.should`` of one ``dis_max`` per concept (the
+typed word, fuzzy, at boost 1; each synonym as a phrase at boost ``EXPANDED``),
+``minimum_should_match: 1``.
+
 Scoring is ``search.ranking``'s formula as a ``function_score`` (``score_mode: sum``,
 ``boost_mode: replace``):
 
-* ``script_score``: ``W_TEXT · _score / (_score + ES_K)`` (0 without query words);
+* ``script_score``: ``W_TEXT · T_RAW · _score / (_score + ES_K)`` (0 without words);
+* per concept, constant weights for coverage: ``W_TEXT · T_COVER / n`` when the
+  typed word matched, ``· EXPANDED`` of it when only a synonym did;
+* ``W_TEXT · T_ALL`` when every typed word matched, ``W_TEXT · T_PHRASE`` when the
+  typed phrase did;
 * ``gauss`` on the venue ``geo_point`` (scale = radius, decay 0.5, nearest venue),
   weight ``W_GEO``, only for listings with a venue inside the radius;
 * a constant ``W_GEO · COVERS_AREA_GEO`` for listings matched only by coverage;
@@ -22,9 +32,11 @@ from geography.gazetteer.types import UK_CODE, ResolvedLocation
 from search import ranking
 from search.query import (
     ATTENDANCE_MODES,
-    MAX_QUERY_CHARS,
+    ParsedText,
+    Phrase,
     SearchFilters,
     SearchQuery,
+    parse_text,
     valid_codes,
 )
 
@@ -40,40 +52,89 @@ FACET_AGGS: dict[str, Any] = {
 }
 
 
-def text_query(text: str) -> dict[str, Any] | None:
-    text = " ".join(text[:MAX_QUERY_CHARS].split())
-    if not any(ch.isalnum() for ch in text):
-        return None
+def _phrase_match(phrase: Phrase, boost: float = 1.0) -> dict[str, Any]:
+    clause: dict[str, Any] = {
+        "query": " ".join(phrase),
+        "fields": SEARCH_FIELDS,
+        "type": "phrase",
+        "analyzer": "listing_text",  # the synonyms are explicit, never the analyser's
+    }
+    if boost != 1.0:
+        clause["boost"] = boost
+    return {"multi_match": clause}
+
+
+def _typed_match(phrase: Phrase) -> dict[str, Any]:
+    """The concept as typed: one word allows typos (fuzziness AUTO, first letter
+    kept); a multi-word concept ("day centre") must appear as that phrase."""
+    if len(phrase) > 1:
+        return _phrase_match(phrase)
     return {
-        "bool": {
-            "should": [
-                # Synonyms via the search analyser; every word (or its synonym) needed.
-                {
-                    "multi_match": {
-                        "query": text,
-                        "fields": SEARCH_FIELDS,
-                        "type": "best_fields",
-                        "operator": "and",
-                        "boost": 2,
-                    }
-                },
-                # Typos: fuzzy matching with the plain analyser (synonym graphs and
-                # fuzziness do not mix).
-                {
-                    "multi_match": {
-                        "query": text,
-                        "fields": SEARCH_FIELDS,
-                        "type": "best_fields",
-                        "operator": "and",
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "analyzer": "listing_text",
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
+        "multi_match": {
+            "query": phrase[0],
+            "fields": SEARCH_FIELDS,
+            "type": "best_fields",
+            "analyzer": "listing_text",
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
         }
     }
+
+
+def text_query(parsed: ParsedText) -> dict[str, Any] | None:
+    """Listings mentioning any concept, scored per concept by the better of the
+    typed word (boost 1) and its synonyms (boost ``EXPANDED``)."""
+    if parsed.is_empty:
+        return None
+    concepts = [
+        {
+            "dis_max": {
+                "queries": [
+                    _typed_match(group.original),
+                    *(_phrase_match(alt, ranking.EXPANDED) for alt in group.alternatives[1:]),
+                ]
+            }
+        }
+        for group in parsed.groups
+    ]
+    return {"bool": {"should": concepts, "minimum_should_match": 1}}
+
+
+def text_functions(parsed: ParsedText) -> list[dict[str, Any]]:
+    """The constant parts of the text score: coverage, every word as typed, phrase."""
+    if parsed.is_empty:
+        return []
+    share = ranking.W_TEXT * ranking.T_COVER / len(parsed.groups)
+    functions: list[dict[str, Any]] = []
+    typed_all = []
+    for group in parsed.groups:
+        typed = _typed_match(group.original)
+        typed_all.append(typed)
+        synonyms = [_phrase_match(alt) for alt in group.alternatives[1:]]
+        if not synonyms:
+            functions.append({"filter": typed, "weight": _round(share)})
+            continue
+        either = {"bool": {"should": [typed, *synonyms], "minimum_should_match": 1}}
+        functions.append({"filter": either, "weight": _round(share * ranking.EXPANDED)})
+        functions.append({"filter": typed, "weight": _round(share * (1 - ranking.EXPANDED))})
+    functions.append(
+        {
+            "filter": {"bool": {"filter": typed_all}},
+            "weight": _round(ranking.W_TEXT * ranking.T_ALL),
+        }
+    )
+    if parsed.phrase:
+        functions.append(
+            {
+                "filter": _phrase_match(parsed.phrase),
+                "weight": _round(ranking.W_TEXT * ranking.T_PHRASE),
+            }
+        )
+    return functions
+
+
+def _round(weight: float) -> float:
+    return round(weight, 6)
 
 
 def _within(location: ResolvedLocation, radius: float) -> dict[str, Any]:
@@ -152,10 +213,17 @@ def filter_clauses(filters: SearchFilters, now: dt.datetime) -> list[dict[str, A
     return clauses
 
 
-def search_body(query: SearchQuery, now: dt.datetime) -> dict[str, Any]:
-    """Keyword arguments for ``Elasticsearch.search`` (query, aggs, sort, paging)."""
+def search_body(
+    query: SearchQuery, now: dt.datetime, parsed: ParsedText | None = None
+) -> dict[str, Any]:
+    """Keyword arguments for ``Elasticsearch.search`` (query, aggs, sort, paging).
+
+    ``parsed`` is the query text parsed with the backend's lexicon (synonyms); by
+    default it is parsed without synonyms."""
     radius = search_radius(query)
-    words = text_query(query.text or "")
+    if parsed is None:
+        parsed = parse_text(query.text or "")
+    words = text_query(parsed)
     filters = filter_clauses(query.filters, now)
     functions: list[dict[str, Any]] = [
         {
@@ -164,12 +232,13 @@ def search_body(query: SearchQuery, now: dt.datetime) -> dict[str, Any]:
                     "source": "params.has_text ? params.w * _score / (_score + params.k) : 0",
                     "params": {
                         "has_text": words is not None,
-                        "w": ranking.W_TEXT,
+                        "w": _round(ranking.W_TEXT * ranking.T_RAW),
                         "k": ranking.ES_K,
                     },
                 }
             }
         },
+        *text_functions(parsed),
         {
             "filter": {"exists": {"field": "last_verified_on"}},
             "exp": {

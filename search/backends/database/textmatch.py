@@ -1,0 +1,120 @@
+"""The text part of ``search.ranking`` for the database backend's engines.
+
+An engine finds, for each concept of the query, which candidate listings mention
+the word as typed and which only a synonym of it (``ConceptHits``), and which have
+the whole typed phrase. This turns that into ``ranking.text_component``: coverage,
+"every word as typed", the phrase boost and the engine's raw relevance.
+
+SQLite's raw relevance is computed here too (``concept_raw``): per concept its IDF
+× e(c) × (1 + the weight of the column where the matching alternative first
+appears in the pre-folded ``rank_text``), the best alternative winning. PostgreSQL
+brings its own (``ts_rank`` per concept) from SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from search import ranking
+
+#: Column weights of the concept score: title, keywords (categories), summary, then
+#: organisation or anything after it. The Elasticsearch field boosts' counterpart;
+#: a match anywhere else, e.g. only in the description, scores 0 here (1 + 0).
+COLUMN_WEIGHTS = (("title", 3.0), ("keywords", 2.0), ("summary", 1.5), ("organisation", 1.0))
+TITLE_W, KEYWORDS_W, SUMMARY_W, REST_W = (weight for _, weight in COLUMN_WEIGHTS)
+
+
+class RankText(Protocol):
+    """What the snapshot keeps of a listing's text: title, keywords, summary and
+    organisation folded and joined by newlines, and where each part ends."""
+
+    @property
+    def rank_text(self) -> str: ...
+    @property
+    def title_end(self) -> int: ...
+    @property
+    def keywords_end(self) -> int: ...
+    @property
+    def summary_end(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One query concept as the SQLite engine scores it: its IDF and the needles
+    (folded, last word cut to its stem) of the typed word and of its synonyms."""
+
+    idf: float
+    typed: Sequence[str]
+    expanded: Sequence[str] = ()
+
+
+@dataclass
+class ConceptHits:
+    """Which listings matched each concept as typed, which by a synonym, and which
+    contain the typed phrase; the engine fills it from its full-text index."""
+
+    typed: list[set[int]]
+    expanded: list[set[int]]
+    phrase: set[int] = field(default_factory=set)
+
+    @classmethod
+    def empty(cls, concepts: int) -> ConceptHits:
+        return cls([set() for _ in range(concepts)], [set() for _ in range(concepts)])
+
+    def ids(self) -> set[int]:
+        found: set[int] = set()
+        for hits in (*self.typed, *self.expanded):
+            found |= hits
+        return found
+
+    def levels(self, pk: int) -> list[float]:
+        """e(c) of ``search.ranking`` for each concept."""
+        return [
+            1.0 if pk in typed else ranking.EXPANDED if pk in expanded else 0.0
+            for typed, expanded in zip(self.typed, self.expanded, strict=True)
+        ]
+
+
+def column_weight(record: RankText, needles: Sequence[str]) -> float:
+    """The weight of the column where the best of ``needles`` first appears, or 0
+    (found only in the description, or only by the stemmer)."""
+    text = record.rank_text
+    best = 0.0
+    for needle in needles:
+        found = text.find(needle) + 1  # SQLite's instr(): 1-based, 0 = absent
+        if found == 0:
+            continue
+        if found <= record.title_end:
+            weight = TITLE_W
+        elif found <= record.keywords_end:
+            weight = KEYWORDS_W
+        elif found <= record.summary_end:
+            weight = SUMMARY_W
+        else:
+            weight = REST_W
+        if weight > best:
+            best = weight
+    return best
+
+
+def concept_raw(record: RankText, concepts: Sequence[Concept], levels: Sequence[float]) -> float:
+    """SQLite's raw relevance: per concept matched, IDF × e(c) × (1 + column weight
+    of the alternative that matched); concepts add up."""
+    total = 0.0
+    for concept, level in zip(concepts, levels, strict=True):
+        if level >= 1.0:
+            best = 1.0 + column_weight(record, concept.typed)
+        elif level > 0.0:
+            best = ranking.EXPANDED * (1.0 + column_weight(record, concept.expanded))
+        else:
+            continue
+        total += concept.idf * best
+    return total
+
+
+def text_score(raw: float, k: float, levels: list[float], phrase: bool) -> float:
+    """``ranking.text_component`` from a listing's per-concept levels."""
+    coverage, all_typed = ranking.coverage_of(levels)
+    return ranking.text_component(raw, k, coverage, all_typed, phrase)
