@@ -13,7 +13,7 @@ import importers
 
 IMPORTERS = Path(importers.__file__).parent
 #: What a source may import from the importers package besides itself.
-SHARED = {"parsing", "writing", "records", "pipeline", "report", "safe_fetch"}
+SHARED = {"parsing", "writing", "records", "pipeline", "report", "coverage", "safe_fetch"}
 
 
 def imported_modules(path: Path, package: str) -> list[str]:

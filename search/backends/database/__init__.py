@@ -95,11 +95,11 @@ class DatabaseSearchBackend(base.SearchBackend):
         radius = search_radius(query)
         engine = engines.current()
         snap = snapshot.snapshot_for(generation)
-        rows, geo = engine.matches(query, parsed, snap, radius)
+        rows, geo, exact_text = engine.matches(query, parsed, snap, radius)
         if not rows and (wider := with_phrase_words(parsed)) is not None:
             parsed = wider  # a known phrase no listing has: its words on their own
-            rows, geo = engine.matches(query, parsed, snap, radius)
-        return scoring.rank(query, parsed, rows, geo, radius, engine)
+            rows, geo, exact_text = engine.matches(query, parsed, snap, radius)
+        return scoring.rank(query, parsed, rows, geo, radius, engine, exact_text)
 
 
 #: Wagtail's convention: a backend module names its class ``SearchBackend``.

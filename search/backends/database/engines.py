@@ -7,7 +7,7 @@ else (the snapshot, scoring, facets, the writer) is shared.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from django.db import connection
@@ -15,6 +15,10 @@ from django.db.models.expressions import RawSQL
 
 from search.documents import ListingDocument
 from search.query import ParsedText, SearchQuery
+
+#: The exact text part of a matched listing by page id, when the rows' ``text_rank``
+#: is only an upper bound of it (``scoring.rank`` refines just the page's rows).
+ExactText = Callable[[int], float]
 
 
 class Engine(Protocol):
@@ -33,8 +37,9 @@ class Engine(Protocol):
 
     def matches(
         self, query: SearchQuery, parsed: ParsedText, snap: Any, radius: float
-    ) -> tuple[Sequence[Any], Any]:
-        """(rows that pass every filter, ``GeoMatch`` or None) for this search."""
+    ) -> tuple[Sequence[Any], Any, ExactText | None]:
+        """(rows that pass every filter, ``GeoMatch`` or None, and ``ExactText`` when
+        the rows' ``text_rank`` is an upper bound) for this search."""
         ...
 
 

@@ -58,8 +58,9 @@ def ids_expression(ids: Sequence[int]) -> RawSQL:
 
 def matches(
     query: SearchQuery, parsed: ParsedText, snap: ListingSnapshot, radius: float
-) -> tuple[list[Any], GeoMatch | None]:
-    """Geography from the snapshot, then full text and filters in PostgreSQL."""
+) -> tuple[list[Any], GeoMatch | None, None]:
+    """Geography from the snapshot, then full text and filters in PostgreSQL (the
+    text part comes exact from SQL, so no ``ExactText``)."""
     fields = [*ROW_FIELDS]
     if query.filters.open_now or query.filters.open_time is not None:
         fields.append("slots")
@@ -69,13 +70,13 @@ def matches(
         geo = snap.geo(query.location, radius)
         candidates = sorted(set(geo.distances) | geo.covering)
         if not candidates:
-            return [], geo
+            return [], geo, None
         qs = qs.filter(pk__in=ids_expression(candidates))
     if parsed.is_empty:
-        return fetch_rows(qs, tuple(fields)), geo
+        return fetch_rows(qs, tuple(fields)), geo, None
     qs, text_fields = _apply_text(qs, parsed)
     rows = fetch_rows(qs, (*fields, *text_fields))
-    return [_scored_row(row, len(parsed.groups)) for row in rows], geo
+    return [_scored_row(row, len(parsed.groups)) for row in rows], geo, None
 
 
 def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:

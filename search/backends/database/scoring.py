@@ -8,10 +8,11 @@ returns the requested page, its display fields fetched in one more query.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -31,7 +32,7 @@ from search.query import (
 )
 
 from .. import base
-from .engines import Engine
+from .engines import Engine, ExactText
 from .facets import FacetCounter
 from .snapshot import GeoMatch
 
@@ -43,8 +44,11 @@ def rank(
     geo: GeoMatch | None,
     radius: float,
     engine: Engine,
+    exact_text: ExactText | None = None,
 ) -> SearchResults:
-    """Score, count and page the matching rows: the same for every engine."""
+    """Score, count and page the matching rows: the same for every engine. With
+    ``exact_text``, each row's ``text_rank`` is an upper bound of its text part, and
+    the exact part is asked for only as far as the page needs (see ``_head``)."""
     now = base.local_now()
     today = now.date()
     filters = query.filters
@@ -58,7 +62,7 @@ def rank(
     fresh_of: dict[Any, float] = {}
     kept: list[Any] = []
     add = kept.append
-    scored: list[tuple[int, float, float | None, bool]] = []
+    scored: list[Scored] = []
     append = scored.append
     for row in rows:
         pk = row.page_id
@@ -77,21 +81,20 @@ def rank(
         if fresh is None:
             fresh = fresh_of[verified] = ranking.freshness(_as_date(verified), today)
         geo_part = ranking.geo_component(distance, bool(covers), radius, located)
-        append((pk, ranking.score(text, geo_part, fresh), distance, bool(covers)))
+        score = ranking.score(text, geo_part, fresh)
+        append((pk, score, distance, bool(covers), geo_part, fresh))
     counter = FacetCounter()
     counter.add_all(kept)
     start = query.offset
     # Only the requested page needs ordering: nsmallest gives exactly the head
     # of the full sort (the keys are unique: page id breaks every tie).
+    key: Callable[[Scored], Any]
     if query.sort == "distance" and geo is not None:
-        head = heapq.nsmallest(
-            start + query.safe_per_page,
-            scored,
-            key=lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0]),
-        )
+        key = lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0])  # noqa: E731
     else:
-        head = heapq.nsmallest(start + query.safe_per_page, scored, key=lambda s: (-s[1], s[0]))
-    window = head[start:]
+        key = lambda s: (-s[1], s[0])  # noqa: E731
+    head = _head(scored, start + query.safe_per_page, key, exact_text)
+    window = [s[:4] for s in head[start:]]
     return SearchResults(
         hits=_hits(window, parsed, query.location, engine),
         total=len(scored),
@@ -101,6 +104,38 @@ def rank(
         corrected_text=parsed.corrected_text,
         expanded_terms=parsed.expanded_terms,
     )
+
+
+#: A row as ranked: page id, score, distance, covers the area, then the geo and
+#: freshness parts (to rescore it when its text part was a bound).
+Scored = tuple[int, float, float | None, bool, float, float]
+
+
+def _head(
+    scored: list[Scored], n: int, key: Callable[[Scored], Any], exact_text: ExactText | None
+) -> list[Scored]:
+    """The first ``n`` of ``scored`` in ``key`` order, exactly as a full sort would
+    give them (``key`` is unique: page id breaks every tie).
+
+    With ``exact_text``, scores are upper bounds (the text part at its largest),
+    and a row's key can only grow (sort later) once its exact text part is known.
+    Rows are taken best bound first and rescored; once ``n`` exact rows are kept and
+    the next bound already sorts after the last of them, no row left can enter.
+    """
+    if exact_text is None:
+        return heapq.nsmallest(n, scored, key=key)
+    pending = [(key(s), s) for s in scored]
+    heapq.heapify(pending)
+    kept: list[tuple[Any, Scored]] = []
+    while pending and n > 0:
+        if len(kept) >= n and pending[0][0] > kept[-1][0]:
+            break
+        pk, _, distance, covers, geo_part, fresh = heapq.heappop(pending)[1]
+        score = ranking.score(exact_text(pk), geo_part, fresh)
+        exact = (pk, score, distance, covers, geo_part, fresh)
+        bisect.insort(kept, (key(exact), exact))
+        del kept[n:]
+    return [s for _, s in kept]
 
 
 def _hits(

@@ -73,7 +73,8 @@ class Row(NamedTuple):
     open_days: int
     categories: str
     last_verified_on: dt.date | None
-    #: The text part of ``search.ranking`` (in [0, 1]); None without query words.
+    #: The text part of ``search.ranking`` (in [0, 1]), or an upper bound of it when
+    #: the engine gives ``engines.ExactText``; None without query words.
     text_rank: float | None
     slots: Any
 

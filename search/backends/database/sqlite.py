@@ -32,8 +32,9 @@ from search.query import (
 from search.ranking import FTS5_K
 
 from . import geocells
-from .snapshot import GeoMatch, ListingSnapshot, Record, Row, TextScorer
-from .textmatch import Concept, ConceptHits, concept_raw, text_score
+from .engines import ExactText
+from .snapshot import GeoMatch, ListingSnapshot, Row, current_generation
+from .textmatch import Concept, ConceptHits, TextScores
 
 FTS_TABLE = "search_listing_fts"
 TEXT_COLUMNS = "{title summary description keywords organisation}"
@@ -51,7 +52,7 @@ def ids_expression(ids: Sequence[int]) -> RawSQL:
 
 def matches(
     query: SearchQuery, parsed: ParsedText, snap: ListingSnapshot, radius: float
-) -> tuple[list[Row], GeoMatch | None]:
+) -> tuple[list[Row], GeoMatch | None, ExactText | None]:
     location = query.location
     geo: GeoMatch | None = None
     if parsed.is_empty:
@@ -60,7 +61,7 @@ def matches(
             ids: Iterable[int] = sorted(set(geo.distances) | geo.covering)
         else:
             ids = snap.all_ids()
-        return snap.rows(ids, query.filters, None), geo
+        return snap.rows(ids, query.filters, None), geo, None
     # Text and place in one FTS5 statement (see geocells), then exact geography for
     # just those listings: the cells are a superset of the circle.
     places = None
@@ -71,19 +72,10 @@ def matches(
     if location is not None:
         geo = snap.geo(location, radius, only=matched)
         matched = [pk for pk in matched if pk in geo.distances or pk in geo.covering]
-    return snap.rows(matched, query.filters, text_scorer(parsed, hits)), geo
-
-
-def text_scorer(parsed: ParsedText, hits: ConceptHits) -> TextScorer:
-    """The text part of ``search.ranking`` for a listing these ``hits`` found."""
-    concepts = rank_terms(parsed)
-    phrase = hits.phrase
-
-    def score(pk: int, record: Record) -> float:
-        levels = hits.levels(pk)
-        return text_score(concept_raw(record, concepts, levels), TEXT_K, levels, pk in phrase)
-
-    return score
+    # Rows carry a bound of the text part; ``scoring.rank`` asks for the exact part
+    # only where the page needs it (see ``TextScores``).
+    scores = TextScores(hits, rank_terms(parsed), TEXT_K, snap.records)
+    return snap.rows(matched, query.filters, scores.bound), geo, scores.exact
 
 
 # --------------------------------------------------------------------------- writes
@@ -198,8 +190,8 @@ def rank_terms(parsed: ParsedText) -> list[Concept]:
     2, summary 1.5, organisation 1; description-only 0). FTS5's own ``bm25()`` would
     count every document matching each phrase in the whole table on every query
     (30 ms at 100k); the IDFs here are cached (``IDF_TTL_SECONDS``) and the column
-    checks are ``str.find`` on the pre-folded ``rank_text`` of the few listings that
-    matched.
+    checks are ``str.find`` on the pre-folded ``rank_text``, only for the matches
+    that can still reach the requested page (``textmatch.TextScores``).
     """
     return [
         Concept(idf, [_needle(group.original)], [_needle(a) for a in group.alternatives[1:]])
@@ -208,10 +200,17 @@ def rank_terms(parsed: ParsedText) -> list[Concept]:
 
 
 _idf_cache: dict[str, tuple[float, float]] = {}
+#: The index generation the cached counts belong to: any insert or delete starts afresh,
+#: so a ranking never depends on an index that is no longer there.
+_idf_generation: list[int] = [0]
 
 
 def _idfs(parsed: ParsedText) -> list[float]:
     """Lucene's BM25 IDF per concept, cached: document frequencies drift slowly."""
+    generation = current_generation()
+    if generation != _idf_generation[0]:
+        _idf_cache.clear()
+        _idf_generation[0] = generation
     now = time.monotonic()
     total = _cached_count("", now)
     out = []

@@ -8,14 +8,15 @@ the whole typed phrase. This turns that into ``ranking.text_component``: coverag
 SQLite's raw relevance is computed here too (``concept_raw``): per concept its IDF
 × e(c) × (1 + the weight of the column where the matching alternative first
 appears in the pre-folded ``rank_text``), the best alternative winning. PostgreSQL
-brings its own (``ts_rank`` per concept) from SQL.
+brings its own (``ts_rank`` per concept) from SQL. ``TextScores`` gives SQLite's
+rows a cheap upper bound first and the exact part only for the page's rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from search import ranking
 
@@ -24,6 +25,8 @@ from search import ranking
 #: a match anywhere else, e.g. only in the description, scores 0 here (1 + 0).
 COLUMN_WEIGHTS = (("title", 3.0), ("keywords", 2.0), ("summary", 1.5), ("organisation", 1.0))
 TITLE_W, KEYWORDS_W, SUMMARY_W, REST_W = (weight for _, weight in COLUMN_WEIGHTS)
+#: Slack on an upper bound, far above floating-point error (about 1e-15 here).
+BOUND_SLACK = 1e-9
 
 
 class RankText(Protocol):
@@ -69,13 +72,6 @@ class ConceptHits:
             found |= hits
         return found
 
-    def levels(self, pk: int) -> list[float]:
-        """e(c) of ``search.ranking`` for each concept."""
-        return [
-            1.0 if pk in typed else ranking.EXPANDED if pk in expanded else 0.0
-            for typed, expanded in zip(self.typed, self.expanded, strict=True)
-        ]
-
 
 def column_weight(record: RankText, needles: Sequence[str]) -> float:
     """The weight of the column where the best of ``needles`` first appears, or 0
@@ -118,3 +114,63 @@ def text_score(raw: float, k: float, levels: list[float], phrase: bool) -> float
     """``ranking.text_component`` from a listing's per-concept levels."""
     coverage, all_typed = ranking.coverage_of(levels)
     return ranking.text_component(raw, k, coverage, all_typed, phrase)
+
+
+class TextScores:
+    """The text part for a query's hits, in two steps, so that a search's cost follows
+    the page rather than the hits (a common word nationally finds tens of thousands).
+
+    ``bound`` is cheap (a dictionary lookup): coverage, all_typed and phrase are
+    exact, and ``raw`` is taken at its largest (every concept in the title), so it is
+    never below the text part. ``exact`` is the text part itself, as
+    ``concept_raw`` and ``text_score`` give it; ``scoring.rank`` asks it only for the
+    listings whose bound can still reach the requested page.
+    """
+
+    def __init__(
+        self, hits: ConceptHits, concepts: Sequence[Concept], k: float, records: Mapping[int, Any]
+    ) -> None:
+        self._concepts = concepts
+        self._k = k
+        self._records = records
+        # Each hit's e(c) per concept and phrase flag as one base-3 number (digit 2 =
+        # typed, 1 = a synonym): few distinct values, so bounds are computed once each.
+        code: dict[int, int] = {}
+        get = code.get
+        for n, (typed, expanded) in enumerate(zip(hits.typed, hits.expanded, strict=True)):
+            step = 3**n
+            for pk in typed:
+                code[pk] = get(pk, 0) + 2 * step
+            for pk in expanded:
+                code[pk] = get(pk, 0) + step
+        self._phrase_bit = 3 ** len(concepts)
+        for pk in hits.phrase:
+            if pk in code:
+                code[pk] += self._phrase_bit
+        self._code = code
+        self._bounds = {value: self._bound(value) for value in set(code.values())}
+
+    def _decode(self, value: int) -> tuple[list[float], bool]:
+        digits = value % self._phrase_bit
+        levels = []
+        for _ in self._concepts:
+            digits, digit = divmod(digits, 3)
+            levels.append(1.0 if digit == 2 else ranking.EXPANDED if digit == 1 else 0.0)
+        return levels, value >= self._phrase_bit
+
+    def _bound(self, value: int) -> float:
+        levels, phrase = self._decode(value)
+        best_column = 1.0 + max(weight for _, weight in COLUMN_WEIGHTS)
+        pairs = zip(self._concepts, levels, strict=True)
+        raw = sum(concept.idf * level * best_column for concept, level in pairs)
+        return text_score(raw, self._k, levels, phrase) * (1.0 + BOUND_SLACK)
+
+    def bound(self, pk: int, record: object = None) -> float:
+        """At least the text part of hit ``pk`` (``snapshot.TextScorer``)."""
+        return self._bounds[self._code[pk]]
+
+    def exact(self, pk: int) -> float:
+        """The text part of hit ``pk``."""
+        levels, phrase = self._decode(self._code[pk])
+        raw = concept_raw(self._records[pk], self._concepts, levels)
+        return text_score(raw, self._k, levels, phrase)
