@@ -210,10 +210,11 @@ def build_index(tmp: Path, listings: int) -> None:
     Reuses bench_search.py: the same real text and real postcodes, bulk-written to the
     index tables (not Wagtail pages). A DB already built in ``tmp`` is reused.
     """
-    from bench_search import Generator, setup_django
+    from bench_search import Generator, set_up_council, setup_django
 
     started = time.perf_counter()
     setup_django(tmp)  # sets DATABASE_URL etc. in os.environ: the server inherits them
+    set_up_council()  # as `make run` does: the console's home place comes from it
     from search.backends import get_search_backend
 
     backend = get_search_backend("database")

@@ -89,7 +89,7 @@ def free_port() -> int:
 
 def build_data(tmp: Path, listings: int) -> None:
     """Real BH pages (imported) plus ``listings`` synthetic index documents."""
-    from bench_search import Generator, setup_django
+    from bench_search import Generator, set_up_council, setup_django
 
     started = time.perf_counter()
     setup_django(tmp)  # DATABASE_URL etc. in os.environ: both servers inherit them
@@ -99,16 +99,7 @@ def build_data(tmp: Path, listings: int) -> None:
     from search.backends import get_search_backend
 
     if not ServicePage.objects.exists():
-        call_command("load_areas", verbosity=0)
-        call_command(
-            "setup_council",
-            "--if-unset",
-            "--name=Bournemouth, Christchurch and Poole Council",
-            "--area=E06000058",
-            "--home-place=Bournemouth",
-            "--example-postcode=BH1 1AA",
-            "--example-place=Christchurch",
-        )
+        set_up_council()
         call_command("import_warm_spaces", verbosity=0)
         call_command("rebuild_search_index", verbosity=0)
     backend = get_search_backend("database")
