@@ -9,13 +9,14 @@ MANAGE := $(PY) manage.py
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 STAMP := var/.stamps
 
-.PHONY: help run dev static deploy-check setup deps assets data test test-sqlite test-postgres lint format bench eval services
+.PHONY: help run dev static deploy-check setup deps assets data test test-sqlite test-postgres test-es lint format bench eval services
 
 help:
 	@echo "make run    set everything up, load the BH demo listings and serve on 127.0.0.1:8000 (gunicorn)"
 	@echo "make dev    the same, served by Django's autoreloading development server with DEBUG on"
 	@echo "make test   lint, then the test suite on SQLite and on PostgreSQL"
 	@echo "make lint   ruff and mypy"
+	@echo "make test-es  the search contract and Elasticsearch tests against ELASTICSEARCH_URL"
 	@echo "make bench  performance benchmarks"
 	@echo "make eval   recommender, categorisation and search evaluation against baselines"
 
@@ -121,6 +122,15 @@ test-sqlite:
 
 test-postgres: services
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q --ignore=tests/browser
+
+# The search contract suite and the Elasticsearch tests against a real cluster, so a
+# council with one can prove it in one command: ELASTICSEARCH_URL=http://host:9200 make test-es
+# (indices are prefixed test-<random> and deleted afterwards).
+ES_TESTS := tests/search/test_es_request_bodies.py tests/search/test_es_bulk.py tests/search/test_es_cluster.py
+test-es:
+	@test -n "$$ELASTICSEARCH_URL" || { echo "make test-es: set ELASTICSEARCH_URL to the cluster, e.g. ELASTICSEARCH_URL=http://127.0.0.1:9200 make test-es" >&2; exit 2; }
+	$(PY) -m pytest -q tests/search/test_backend_contract.py -k elasticsearch
+	$(PY) -m pytest -q $(ES_TESTS)
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 """Benchmark the database search backend (SQLite FTS5) at 10k and 100k listings.
 
     python bench/bench_search.py [--sizes 10000,100000] [--queries 300] [--http-requests 200]
+                                 [--profile]
 
 Listings are the real warm-spaces listings (``warm_spaces_uk.csv``: their titles and
 descriptions) replicated across real UK postcodes sampled from the gazetteer store,
@@ -15,6 +16,10 @@ replaces: Wagtail's built-in database search backend (its SQLite FTS5 index, fil
 here for a proxy of the index table), then every hit's venues measured and all hits
 sorted by distance in Python. The baseline does less work (no synonyms, typos or
 facets).
+
+``--profile`` adds, at the largest size, broad queries (no place, common words or
+none: most of the index matches) timed and profiled, listing the functions where
+the per-hit work left is spent.
 
 Over HTTP (largest size only; ``--http-requests 0`` skips it): a separate server
 process (``wsgiref`` + the project's WSGI app, same settings and throwaway DB) on a
@@ -482,12 +487,58 @@ def http_bench(queries: list[Any], expected: list[Any], requests: int) -> dict[s
         log.close()
 
 
+#: Broad queries: no place (a national directory's front page), common words or
+#: none, so the candidate set is a large share of the index.
+BROAD_TEXTS = ("", "community", "warm space", "church", "lunch clb")
+
+
+def profile_broad_queries(backend: Any, size: int, rounds: int = 4) -> None:
+    """Time and profile place-less queries at ``size`` listings: the cost that
+    follows the number of hits rather than the page."""
+    import cProfile
+    import io
+    import pstats
+
+    from search.query import SearchFilters, SearchQuery
+
+    queries = [
+        SearchQuery(text=text, filters=filters)
+        for text in BROAD_TEXTS
+        for filters in (SearchFilters(), SearchFilters(free_only=True))
+    ]
+    for q in queries:  # warm
+        backend.search(q)
+    times, results = timed(backend.search, queries * rounds)
+    hits = statistics.mean(r.total for r in results)
+    print(
+        f"\nBroad queries at {size} listings (no place; {len(queries)} queries x {rounds}, "
+        f"mean {hits:.0f} hits, with facets): p50 {pct(times, 50):.1f} ms, "
+        f"p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms"
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for q in queries:
+        backend.search(q)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(25)
+    print(f"Profile of those {len(queries)} queries once each (top 25 by cumulative time):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--baseline-queries", type=int, default=20)
     parser.add_argument("--http-requests", type=int, default=200, help="0 to skip HTTP")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="at the largest size, time broad queries (no place) and print the top "
+        "cumulative functions of a profile of them: the per-hit Python left",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp_name:
@@ -619,6 +670,8 @@ def main() -> int:
                 f"in-process top hit's link (category filter sent as attend=in_person: "
                 f"the throwaway DB has no taxonomy)."
             )
+        if args.profile:
+            profile_broad_queries(backend, sizes[-1])
         last = table[-1]
         if last["size"] >= 100_000:
             ok = last["p95"] <= 15 and last["b95"] / last["p95"] >= 10

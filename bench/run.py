@@ -24,10 +24,11 @@ BENCHMARKS = [
     "bench_lists.py",
     "bench_import.py",
     "bench_load.py",
+    "bench_scale.py",  # quick mode (10k and 100k); see the README for --full
 ]
 
 #: Extra arguments from the environment, e.g. BENCH_LOAD_ARGS="--quick" for a short run.
-ARGUMENTS = {"bench_load.py": "BENCH_LOAD_ARGS"}
+ARGUMENTS = {"bench_load.py": "BENCH_LOAD_ARGS", "bench_scale.py": "BENCH_SCALE_ARGS"}
 
 
 def main() -> int:

@@ -21,6 +21,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lists/", include("signposting.resource_lists.urls")),
     path("console/", include("signposting.urls")),
     path("report-a-problem/", include("lifecycle.urls")),
+    path("listing-review/", include("lifecycle.review_urls")),
+    # /manage-this-listing/<id>/, /ask-to-be-listed/ and /join/ (invitations).
+    path("", include("onboarding.urls")),
     path("api/oruk/", include("directory.oruk.urls")),
 ]
 

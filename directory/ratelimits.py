@@ -35,6 +35,14 @@ DEFAULT_RATES: dict[str, str | None] = {
     "oruk-api": "600/m",
     # A resident reporting a problem with a listing (each report emails its editors).
     "problem-report-ip": "10/h",
+    # Following a review reminder's "Still correct" link (lifecycle.review_views).
+    "review-link-ip": "30/h",
+    # The public asking to manage a listing, or to be listed (each emails the moderators;
+    # a listing request also creates draft pages).
+    "claim-ip": "5/h",
+    "listing-request-ip": "5/h",
+    # Council staff and lead editors inviting people to edit (each sends an email).
+    "invite-user": "30/h",
 }
 
 #: How long a client should wait before trying again, in seconds, by period letter.

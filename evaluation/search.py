@@ -7,8 +7,9 @@ imports the warm spaces rows near the evaluation postcodes and the ORUK feeds na
 the query file (with their default area) through the project's own importers
 (``import_warm_spaces``, ``import_oruk``), and rebuilds the search index. Then each
 judged query (``search_queries.json``) is run through the project's search backend
-and three baselines on the same radius (``search_metrics``), and nDCG@10, P@5 and
-zero-result rates are printed against the judgments in ``search_judgments.json``.
+and three baselines on the same radius (``search_metrics``, and ``bm25``, which the
+recommender evaluation shares), and nDCG@10, P@5 and zero-result rates are printed
+against the judgments in ``search_judgments.json``.
 ``--pool FILE`` writes the pooled listings that are not judged yet, with their
 text, for a judge to read. Method: evaluation/SEARCH.md.
 
@@ -155,7 +156,7 @@ def candidates_for(
     area covering the searcher's council or the whole UK (placed at the radius's edge,
     after every located listing)."""
     from directory.models.area import UNITED_KINGDOM_GSS
-    from evaluation.search_metrics import Candidate
+    from evaluation.bm25 import Candidate
     from geography.distance import haversine_miles
 
     here = {where.lad_code, where.upper_tier_code, UNITED_KINGDOM_GSS} - {None}
@@ -174,13 +175,8 @@ def candidates_for(
 
 def run_queries(queries: dict[str, Any], radius: float) -> tuple[list[QueryRun], dict[str, Any]]:
     """Every query through the project's backend and the baselines."""
-    from evaluation.search_metrics import (
-        BM25,
-        analyse,
-        bm25_within_radius,
-        keyword_only,
-        nearest_first,
-    )
+    from evaluation.bm25 import BM25, analyse, bm25_within_radius
+    from evaluation.search_metrics import keyword_only, nearest_first
     from search.backends import SearchQuery, get_search_backend
 
     backend = get_search_backend()

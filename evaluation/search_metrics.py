@@ -1,28 +1,16 @@
 """Ranking metrics and the keyword baselines for the search evaluation.
 
 No Django here, so the metrics and baselines are tested on toy data
-(``tests/evaluation/test_search_eval.py``). Words are the project's own
-(``directory.text``): folded tokens, the English stop list dropped, stemmed. Filler
-words are *not* dropped for the baselines: plain BM25 leaves them to their IDF.
+(``tests/evaluation/test_search_eval.py``). BM25 within the radius, the baseline to
+beat, is shared with the recommender evaluation and lives in ``evaluation.bm25``.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from directory.text import STOPWORDS, stem, tokens
-
-#: Okapi BM25's usual constants (Robertson & Zaragoza; Lucene's defaults).
-BM25_K1 = 1.2
-BM25_B = 0.75
-
-
-def analyse(text: str) -> list[str]:
-    """The baseline's words: folded tokens without stop words, stemmed."""
-    return [stem(word) for word in tokens(text) if word not in STOPWORDS]
+from evaluation.bm25 import Candidate
 
 
 def dcg(gains: Sequence[float]) -> float:
@@ -44,59 +32,6 @@ def precision_at_k(ranked: Sequence[str], judgments: Mapping[str, int], k: int =
     """Share of the first k places (k, not the number returned) holding a listing
     judged relevant (grade 1 or 2)."""
     return sum(1 for key in ranked[:k] if judgments.get(key, 0) > 0) / k
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One listing within the radius of a query's postcode."""
-
-    key: str
-    distance: float
-    words: tuple[str, ...]
-
-
-class BM25:
-    """Exact Okapi BM25 over a fixed collection of analysed documents.
-
-    IDF is Lucene's non-negative form, log(1 + (N - n + 0.5) / (n + 0.5)). The
-    collection is every listing in the evaluation index (not only those in the
-    radius), as a search engine's statistics would be.
-    """
-
-    def __init__(self, documents: Mapping[str, Sequence[str]]) -> None:
-        self.counts = {key: Counter(words) for key, words in documents.items()}
-        self.lengths = {key: len(words) for key, words in documents.items()}
-        self.size = len(documents)
-        self.average_length = (sum(self.lengths.values()) / self.size) if self.size else 0.0
-        frequency: Counter[str] = Counter()
-        for counts in self.counts.values():
-            frequency.update(counts.keys())
-        self.frequency = frequency
-
-    def idf(self, word: str) -> float:
-        n = self.frequency.get(word, 0)
-        return math.log(1 + (self.size - n + 0.5) / (n + 0.5))
-
-    def score(self, query: Sequence[str], key: str) -> float:
-        counts = self.counts.get(key)
-        if not counts:
-            return 0.0
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[key] / (self.average_length or 1))
-        total = 0.0
-        for word in set(query):
-            tf = counts.get(word, 0)
-            if tf:
-                total += self.idf(word) * tf * (BM25_K1 + 1) / (tf + norm)
-        return total
-
-
-def bm25_within_radius(
-    bm25: BM25, query: Sequence[str], candidates: Iterable[Candidate]
-) -> list[str]:
-    """Listings in the radius with a positive BM25 score, best first (nearer first
-    on a tie)."""
-    scored = [(bm25.score(query, c.key), c.distance, c.key) for c in candidates]
-    return [key for score, _, key in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
 
 
 def nearest_first(query: Sequence[str], candidates: Iterable[Candidate]) -> list[str]:

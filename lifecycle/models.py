@@ -115,3 +115,59 @@ class LinkCheck(models.Model):
     @property
     def is_broken(self) -> bool:
         return self.status == LinkStatus.BROKEN
+
+
+class NoticeKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Reminder: review due in 30 days"
+    DUE = "due", "Reminder: review due today"
+    OVERDUE = "overdue", "Reminder: review overdue by 14 days"
+    STALE = "stale", "Moderators told: may be out of date"
+
+
+class ReviewNotice(models.Model):
+    """One reminder (or stale alert) for one listing's review cycle, recorded so that
+    no re-run, catch-up or second worker ever sends it twice. A cycle is named by its
+    review date: confirming the listing starts a new one with a new date."""
+
+    service = models.ForeignKey(
+        "directory.ServicePage", on_delete=models.CASCADE, related_name="review_notices"
+    )
+    due_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    #: How many people it went to (0: skipped on a catch-up, or no one to tell).
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "due_on", "kind"], name="one_review_notice_per_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (due {self.due_on})"
+
+
+class ReviewToken(models.Model):
+    """A "Still correct" link from a reminder: bound to one listing, its organisation
+    and the editor it was sent to; only its SHA-256 is stored; used once; expires."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    service = models.ForeignKey("directory.ServicePage", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "directory.OrganisationPage", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Review link for listing {self.service_id}"

@@ -3,6 +3,10 @@
 The seed file (``needs_seed.json``) is the starting point; council staff edit the
 ``NeedMapping`` rows afterwards, and the live site reads the rows. The evaluation
 reads the seed file directly so it runs without a database.
+
+A need's phrases are its own keywords plus those of the concept of the same code in
+the concept lexicon (``vocabulary``), the one search expands queries with: so a phrase
+staff add to a need concept in the admin serves both search and suggestions.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from vocabulary.lexicon import concepts_from_db, concepts_from_seed, need_phrases
 
 SEED_PATH = Path(__file__).resolve().parent / "needs_seed.json"
 #: Keyword phrases are separated by commas, semicolons or new lines.
@@ -33,11 +39,17 @@ class NeedSpec:
     term_codes: tuple[str, ...]
     keywords: str
     kind: str = "need"
+    #: The phrases of the need's concept in the lexicon (people say and listings say).
+    concept_phrases: tuple[str, ...] = ()
 
     @property
     def phrases(self) -> list[str]:
-        """The keywords as phrases (comma-separated), each matched only as a whole."""
-        return split_phrases(self.keywords)
+        """The keywords as phrases (comma-separated) and the concept's phrases, each
+        matched only as a whole."""
+        seen: dict[str, str] = {}
+        for phrase in (*split_phrases(self.keywords), *self.concept_phrases):
+            seen.setdefault(phrase.casefold(), phrase)
+        return list(seen.values())
 
     @property
     def short_label(self) -> str:
@@ -54,12 +66,13 @@ def read_seed(path: Path = SEED_PATH) -> dict[str, Any]:
 def specs_from_seed(path: Path = SEED_PATH) -> tuple[list[NeedSpec], list[NeedSpec]]:
     """(needs, interests) straight from the seed file."""
     data = read_seed(path)
-    needs = [_spec(item, "need") for item in data["needs"]]
+    shared = need_phrases(concepts_from_seed())
+    needs = [_spec(item, "need", shared.get(item["code"], ())) for item in data["needs"]]
     interests = [_spec(item, "interest") for item in data["interests"]]
     return needs, interests
 
 
-def _spec(item: dict[str, Any], kind: str) -> NeedSpec:
+def _spec(item: dict[str, Any], kind: str, concept_phrases: tuple[str, ...] = ()) -> NeedSpec:
     return NeedSpec(
         code=item["code"],
         label=item["label"],
@@ -67,6 +80,7 @@ def _spec(item: dict[str, Any], kind: str) -> NeedSpec:
         term_codes=tuple(item.get("term_codes", ())),
         keywords=item.get("keywords", ""),
         kind=kind,
+        concept_phrases=concept_phrases,
     )
 
 
@@ -77,6 +91,7 @@ def specs_from_db() -> tuple[list[NeedSpec], list[NeedSpec]]:
     rows = list(NeedMapping.objects.prefetch_related("taxonomy_terms"))
     if not rows:
         return specs_from_seed()
+    shared = need_phrases(concepts_from_db())
     needs: list[NeedSpec] = []
     interests: list[NeedSpec] = []
     for row in rows:
@@ -87,6 +102,7 @@ def specs_from_db() -> tuple[list[NeedSpec], list[NeedSpec]]:
             term_codes=tuple(sorted(term.code for term in row.taxonomy_terms.all())),
             keywords=row.keywords,
             kind=row.kind,
+            concept_phrases=shared.get(row.code, ()) if row.kind == MappingKind.NEED else (),
         )
         (needs if row.kind == MappingKind.NEED else interests).append(spec)
     return needs, interests

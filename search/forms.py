@@ -11,10 +11,11 @@ from typing import Any
 
 from django import forms
 
+from directory.proximity import DEFAULT_RADIUS_MILES
 from search.query import ACCESSIBILITY_FEATURES, ATTENDANCE_MODES, SearchFilters
 
 RADIUS_CHOICES = (1, 3, 5, 10, 25)
-DEFAULT_RADIUS = 3
+DEFAULT_RADIUS = DEFAULT_RADIUS_MILES
 WIDER_RADIUS = {1: 3, 3: 10, 5: 10, 10: 25}
 
 

@@ -122,5 +122,7 @@ class IndexState(models.Model):
         return f"generation {self.generation}"
 
 
-# The outbox lives with the code that writes and drains it; imported so Django sees it.
+# The outbox and the change log live with the code that writes and reads them;
+# imported so Django sees them.
+from search.changelog import IndexChange  # noqa: E402, F401
 from search.outbox import ListingOutbox  # noqa: E402, F401

@@ -38,7 +38,14 @@ the nearer listing wins.
                                           base); less than any in-radius venue, so a
                                           nearby venue always outranks "covers your area".
                = 0                        when no location was given.
-    freshness  = 0.5 ** (age_days / FRESH_HALF_LIFE_DAYS), 0 if never verified.
+    freshness  = 0.5 ** (age_days / FRESH_HALF_LIFE_DAYS)
+               = 0                        if never verified, or verified before
+                                          ``directory.reviews.stale_before(today)``
+                                          (stale: past its review date and grace).
+
+Freshness reads only ``last_verified_on`` (all the index holds): a listing never
+confirmed gets 0 whatever its publication date, though ``directory.reviews`` starts
+its review clock at first publication. A stale listing ranks lower, never hidden.
 
 ``raw`` and ``K``: SQLite uses a BM25F-style concept score (for each query concept,
 its IDF × e(c) × (1 + weight of the best column containing it); see
@@ -58,12 +65,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from directory import reviews
+
+# The geo part is the directory's one nearness rule, shared with the ORUK API's
+# postcode ordering; re-exported here as part of the formula above.
+from directory.proximity import COVERS_AREA_GEO as COVERS_AREA_GEO
+from directory.proximity import DECAY as DECAY
+from directory.proximity import gauss_decay as gauss_decay
+from directory.proximity import geo_component as geo_component
+
 W_TEXT = 0.6
 W_GEO = 0.3
 W_FRESH = 0.1
 
-DECAY = 0.5
-COVERS_AREA_GEO = 0.4
 FRESH_HALF_LIFE_DAYS = 365
 
 #: Parts of the text score (they add up to 1).
@@ -101,27 +115,11 @@ def coverage_of(levels: list[float] | tuple[float, ...]) -> tuple[float, bool]:
     return sum(levels) / len(levels), all(level >= 1.0 for level in levels)
 
 
-def gauss_decay(distance_miles: float, scale_miles: float) -> float:
-    """Elasticsearch's ``gauss`` decay with offset 0 and ``decay`` = DECAY at ``scale``."""
-    scale = max(scale_miles, 0.01)
-    return float(DECAY ** ((distance_miles / scale) ** 2))
-
-
 def freshness(last_verified_on: dt.date | None, today: dt.date) -> float:
-    if last_verified_on is None:
+    if last_verified_on is None or last_verified_on < reviews.stale_before(today):
         return 0.0
     age = max(0, (today - last_verified_on).days)
     return float(0.5 ** (age / FRESH_HALF_LIFE_DAYS))
-
-
-def geo_component(
-    distance_miles: float | None, covers_area: bool, radius_miles: float, located: bool
-) -> float:
-    if not located:
-        return 0.0
-    if distance_miles is not None:
-        return gauss_decay(distance_miles, radius_miles)
-    return COVERS_AREA_GEO if covers_area else 0.0
 
 
 def score(text: float, geo: float, fresh: float) -> float:

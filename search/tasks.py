@@ -110,3 +110,15 @@ def index_in_process(pages: Sequence[Any]) -> list[int]:
             logger.exception("Indexing %d imported listing(s) failed; queued instead.", len(chunk))
             left.extend(page.pk for page in chunk)
     return left
+
+
+@shared_task(name="search.compact_search_snapshot", ignore_result=True)
+def compact_search_snapshot() -> int:
+    """Fold the database backend's snapshot delta into a new base shared on this
+    machine (``search.backends.database.snapshot.compact``); other backends keep no
+    snapshot. Returns the listings in the base (0 when there is none)."""
+    from search.backends.database import DatabaseSearchBackend, snapshot
+
+    if not isinstance(get_search_backend(), DatabaseSearchBackend):
+        return 0
+    return snapshot.compact()

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from cms.workflows.roles import is_council_manager
+from directory import charts
 from directory.models import ServicePage
 from geography.gazetteer import GazetteerUnavailable, district_centroid
-from signposting import charts
 from signposting.models import (
     Channel,
     EventKind,

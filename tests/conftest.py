@@ -40,6 +40,20 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _search_snapshot_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The search snapshot's shared files in a temporary folder, never in var/."""
+    settings.SEARCH_SNAPSHOT_DIR = str(tmp_path_factory.mktemp("search-snapshot"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_review_policy() -> None:
+    """The review policy is cached per process; a rolled-back setting must not carry over."""
+    from directory.reviews import forget_policy
+
+    forget_policy()
+
+
 #: The council the tests' pages, places and postcodes belong to, as `make run` sets it up.
 TEST_COUNCIL = {
     "council_name": "Bournemouth, Christchurch and Poole Council",

@@ -1,5 +1,6 @@
 """Dependencies point one way: domain (geography, directory) <- search, recommender,
-importers <- features (signposting, lifecycle) <- the project shell (cms).
+importers <- features (signposting, lifecycle,
+onboarding) <- the project shell (cms).
 
 Read from the code itself with ``ast``, so an import pointing back up, even one hidden
 inside a function, fails here. ``cms.workflows.roles`` is a leaf (it imports nothing
@@ -19,11 +20,13 @@ PROJECT = {
     "cms",
     "geography",
     "directory",
+    "vocabulary",
     "search",
     "recommender",
     "importers",
     "signposting",
     "lifecycle",
+    "onboarding",
 }
 LEAVES = {"cms.workflows.roles"}
 
@@ -31,11 +34,13 @@ LEAVES = {"cms.workflows.roles"}
 ALLOWED: dict[str, set[str]] = {
     "geography": set(),
     "directory": {"geography"},
-    "search": {"geography", "directory"},
-    "recommender": {"geography", "directory"},
-    "importers": {"geography", "directory"},
-    "signposting": {"geography", "directory", "search", "recommender"},
-    "lifecycle": {"geography", "directory", "importers"},
+    "vocabulary": {"geography", "directory"},
+    "search": {"geography", "directory", "vocabulary"},
+    "recommender": {"geography", "directory", "vocabulary"},
+    "importers": {"geography", "directory", "vocabulary"},
+    "signposting": {"geography", "directory", "vocabulary", "search", "recommender"},
+    "lifecycle": {"geography", "directory", "vocabulary", "importers"},
+    "onboarding": {"geography", "directory", "importers", "lifecycle"},
 }
 
 

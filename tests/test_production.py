@@ -124,6 +124,8 @@ def test_every_public_page_serves(
         "/what-matters/",
         "/lists/mine/",
         f"/report-a-problem/{listing.pk}/",
+        f"/manage-this-listing/{listing.pk}/",
+        "/ask-to-be-listed/",
         "/api/oruk/services",
         "/admin/login/",
     ]

@@ -93,6 +93,22 @@ def test_service_page(client: Client, surfaces: Surfaces) -> None:
     assert LUNCH not in _text(response)
 
 
+def test_ask_to_manage_form(client: Client, surfaces: Surfaces) -> None:
+    """The "Is this your group?" form names the listing, so a hidden one has none."""
+    surfaces.hide()
+    shown = client.get(f"/manage-this-listing/{surfaces.shown.pk}/")
+    assert shown.status_code == 200
+    assert "Shown Neighbours" in shown.text
+    for url in (
+        f"/manage-this-listing/{surfaces.hidden.pk}/",
+        f"/manage-this-listing/{surfaces.hidden.pk}/sent/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Hidden Lunch Club" not in response.text
+        assert "Withdrawn Neighbours" not in response.text
+
+
 def test_organisation_listing(client: Client, surfaces: Surfaces) -> None:
     surfaces.hide()
     organisation = surfaces.shown.get_parent()

@@ -34,6 +34,13 @@ DIRECTORY_SHARED_DATA = Path(
     env("DIRECTORY_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
 )
 GAZETTEER_DIR = Path(env("GAZETTEER_DIR", default=str(VAR_DIR / "gazetteer")))
+# The database search backend's snapshot files, one copy per machine shared by every
+# process (search/backends/database/snapfiles.py); empty turns them off.
+SEARCH_SNAPSHOT_DIR = env("DIRECTORY_SEARCH_SNAPSHOT_DIR", default=str(VAR_DIR / "search-snapshot"))
+SEARCH_SNAPSHOT_GRACE_SECONDS = env.int("DIRECTORY_SEARCH_SNAPSHOT_GRACE_SECONDS", default=600)
+# A small write is laid over the shared snapshot as a delta up to this many listings;
+# past it the next reader builds a new base.
+SEARCH_SNAPSHOT_DELTA_MAX_ROWS = env.int("DIRECTORY_SEARCH_SNAPSHOT_DELTA_MAX_ROWS", default=2000)
 # Real English words are never spell-corrected (search/spelling.py); Debian's wbritish.
 SPELLING_WORD_LIST = env("SPELLING_WORD_LIST", default="/usr/share/dict/british-english")
 
@@ -44,10 +51,12 @@ INSTALLED_APPS = [
     "signposting",
     "geography",
     "directory",
+    "vocabulary",
     "search",
     "importers",
     "recommender",
     "lifecycle",
+    "onboarding",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -221,6 +230,8 @@ ORUK_API_KEYS = env.list("ORUK_API_KEYS", default=[])
 # after this many days.
 RESOURCE_LIST_SHARE_DAYS = env.int("RESOURCE_LIST_SHARE_DAYS", default=90)
 SAVED_PLAN_DAYS = env.int("SAVED_PLAN_DAYS", default=90)
+# An invitation to edit an organisation's listings works once, for this many days.
+ONBOARDING_INVITATION_DAYS = env.int("ONBOARDING_INVITATION_DAYS", default=14)
 
 # --- Maps --------------------------------------------------------------------
 # The tiles behind the results and listing maps. OpenStreetMap's standard tiles unless
@@ -326,6 +337,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "importers.stop_abandoned_runs",
         "schedule": CATCH_UP_SECONDS,
     },
+    # Folds small index writes (deltas over the shared search snapshot) into a new
+    # base on the worker's machine; web machines compact by themselves past
+    # SEARCH_SNAPSHOT_DELTA_MAX_ROWS.
+    "compact-search-snapshot-hourly": {
+        "task": "search.compact_search_snapshot",
+        "schedule": crontab(minute=40),
+    },
     "rebuild-search-index-nightly": {
         "task": "search.rebuild_listing_index",
         "schedule": crontab(hour=2, minute=30),
@@ -341,6 +359,12 @@ CELERY_BEAT_SCHEDULE = {
     "check-listing-links-daily": {
         "task": "lifecycle.check_links",
         "schedule": crontab(hour=4, minute=15),
+    },
+    # Review reminders and stale alerts (lifecycle.review_notices): each sent once,
+    # so a re-run is harmless and a missed day is caught up the next.
+    "send-review-notices-daily": {
+        "task": "lifecycle.send_review_notices",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 # The daily link check (lifecycle.linkcheck): how many sites at once, how long to wait

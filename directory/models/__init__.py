@@ -8,6 +8,7 @@ an unapproved draft never touches what the public sees.
 
 from .area import Area, AreaType
 from .organisation import OrganisationPage
+from .review_settings import ListingReviewSettings
 from .service import ServicePage, ServiceStatus
 from .service_parts import (
     CostOption,
@@ -23,6 +24,7 @@ __all__ = [
     "Area",
     "AreaType",
     "CostOption",
+    "ListingReviewSettings",
     "OrganisationPage",
     "ServiceAreaCoverage",
     "ServiceContact",

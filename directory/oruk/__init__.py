@@ -78,4 +78,19 @@ stable between calls and the importer can recognise them by recomputing.
     lga_service_id→term_uri ``http://id.esd.org.uk/service/<lga_service_id>``.
 
 Empty optional values are left out, never sent as null.
+
+Searching by postcode (``geo.py``)
+==================================
+
+``/service_at_locations?postcode=`` lists venues only: HSDS 3.0 defines a
+``service_at_location`` as "a link between a service and a specific location" and
+requires ``location_id`` in its tabular form, so a service offered across an area with
+no location has no service_at_location (we invent no placeholder location).
+``/services?postcode=`` finds every service available at the postcode, ordered as the
+directory's own search orders them (``directory.proximity``): venues within the radius
+nearest first, then services whose service area covers the postcode with no venue
+within the radius, each marked ``"covers_area": true`` (a profile extension, like
+``summary``: HSDS has no field for it), then services with no service area. A feed's
+services with no location that an import gave a default area (``import_oruk
+--default-area``) are found there.
 """

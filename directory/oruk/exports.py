@@ -101,7 +101,7 @@ def ndjson_export() -> Iterator[str]:
     return ndjson_lines(full_services_queryset(), queries.services_full)
 
 
-def _safe(value: Any) -> str:
+def safe_cell(value: Any) -> str:
     """Text for a cell, defused against spreadsheet formula injection."""
     text = "" if value is None else str(value)
     first = text[:1]
@@ -152,7 +152,7 @@ def _row(service: ServicePage, organisation: Any) -> list[str]:
         "last_modified": timestamp(service.last_published_at),
         "web_url": absolute_url(service),
     }
-    return [_safe(values[column]) for column in CSV_COLUMNS]
+    return [safe_cell(values[column]) for column in CSV_COLUMNS]
 
 
 def csv_lines() -> Iterator[str]:

@@ -118,12 +118,33 @@ PARAMETERS = {
         "postcode",
         "string",
         "A UK postcode. Services with service areas are returned only when an area "
-        "covers it; with proximity, only results within that distance of its centroid.",
+        "covers it; with proximity, only venues within that distance of its centroid. "
+        "A service_at_location is a service at a venue, so a service with no location "
+        "(one offered across an area) is not listed here: see /services?postcode=.",
     ),
     "proximity": _param(
         "proximity",
         "number",
         "Distance in metres from the postcode's centroid.",
+        exclusiveMinimum=0,
+    ),
+    # /services takes the same parameters with the web search's meaning.
+    "services_postcode": _param(
+        "postcode",
+        "string",
+        "A UK postcode. Every service available there, in the order of the directory's "
+        "own search: services with a venue within the radius (proximity, else 3 miles) "
+        "nearest first; then services whose service area covers the postcode and have "
+        'no venue within the radius, marked "covers_area": true ("Covers your '
+        'area"; services with no location at all are found this way); then services '
+        "with no service area, which serve anyone. Services with service areas not "
+        "covering the postcode are left out.",
+    ),
+    "services_proximity": _param(
+        "proximity",
+        "number",
+        "Distance in metres from the postcode's centroid: only services with a venue "
+        "within it, or whose service area covers the postcode (marked covers_area).",
         exclusiveMinimum=0,
     ),
     "top_only": _param("top_only", "boolean", "Only top-level terms (those with no parent)."),
@@ -132,7 +153,8 @@ PARAMETERS = {
 LIST_PARAMS = {
     "/services": [
         "search", "page", "per_page", "format", "taxonomy_term_id", "taxonomy_id",
-        "organization_id", "modified_after", "minimal", "full", "postcode", "proximity",
+        "organization_id", "modified_after", "minimal", "full", "services_postcode",
+        "services_proximity",
     ],
     "/service_at_locations": [
         "search", "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after",

@@ -2,7 +2,9 @@
 
 Querysets arrive ordered by primary key: pks only grow, so a record published while
 a client pages through lands on the last page instead of shifting earlier pages, and
-no item is ever duplicated or skipped.
+no item is ever duplicated or skipped. Results ranked in Python (services round a
+postcode, nearest first) arrive as ``OrderedRows``: the same order on every page
+while the data does not change, ties broken by primary key.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
 from .params import Params
@@ -24,8 +26,35 @@ MAX_PER_PAGE = 500
 MAX_PER_PAGE_MINIMAL = 10_000
 STREAM_CHUNK = 200
 
-M = TypeVar("M", bound=Model)
 Batch = Callable[[list[Any]], list[dict[str, Any]]]
+
+
+class OrderedRows:
+    """The rows of ``queryset`` whose pks are ``ids``, in that order: what
+    ``page_envelope`` and ``ndjson_response`` need of a queryset (its prefetches
+    apply to each page or chunk fetched)."""
+
+    def __init__(self, queryset: QuerySet[Any], ids: list[int]) -> None:
+        self.queryset = queryset
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return self._fetch(self.ids[window])
+
+    def chunks(self, size: int) -> Iterator[list[Any]]:
+        for start in range(0, len(self.ids), size):
+            yield self._fetch(self.ids[start : start + size])
+
+    def _fetch(self, ids: list[int]) -> list[Any]:
+        by_pk = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        # A row removed since the ids were read is skipped, not an error.
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+Rows = QuerySet[Any] | OrderedRows
 
 
 @dataclass(frozen=True)
@@ -43,9 +72,7 @@ class Paging:
         return cls(number, size)
 
 
-def page_envelope(
-    queryset: QuerySet[Any], paging: Paging, serialise_batch: Batch
-) -> dict[str, Any]:
+def page_envelope(queryset: Rows, paging: Paging, serialise_batch: Batch) -> dict[str, Any]:
     """``{total_items, total_pages, page_number, size, first_page, last_page, empty,
     contents}``, where ``size`` is the number of items on this page (as the ORUK
     validator checks)."""
@@ -70,9 +97,12 @@ def page_envelope(
     }
 
 
-def iterate_in_chunks(queryset: QuerySet[M], chunk: int = STREAM_CHUNK) -> Iterator[list[M]]:
-    """The queryset's rows in pk order, ``chunk`` at a time, each chunk with its
-    prefetches applied, holding at most one chunk in memory."""
+def iterate_in_chunks(queryset: Rows, chunk: int = STREAM_CHUNK) -> Iterator[list[Any]]:
+    """The queryset's rows in pk order (``OrderedRows``: in theirs), ``chunk`` at a
+    time, each chunk with its prefetches applied, holding at most one chunk in memory."""
+    if isinstance(queryset, OrderedRows):
+        yield from queryset.chunks(chunk)
+        return
     pks = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk * 5)
     batch: list[Any] = []
     for pk in pks:
@@ -84,14 +114,14 @@ def iterate_in_chunks(queryset: QuerySet[M], chunk: int = STREAM_CHUNK) -> Itera
         yield list(queryset.filter(pk__in=batch))
 
 
-def ndjson_lines(queryset: QuerySet[Any], serialise_batch: Batch) -> Iterator[str]:
+def ndjson_lines(queryset: Rows, serialise_batch: Batch) -> Iterator[str]:
     for rows in iterate_in_chunks(queryset):
         for item in serialise_batch(rows):
             yield json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def ndjson_response(
-    queryset: QuerySet[Any], serialise_batch: Batch, filename: str | None = None
+    queryset: Rows, serialise_batch: Batch, filename: str | None = None
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         ndjson_lines(queryset, serialise_batch), content_type="application/x-ndjson"

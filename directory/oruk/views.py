@@ -2,6 +2,7 @@
 
 Lists share one shape: filter a published queryset, then either page it into the
 ORUK envelope or, with ``format=ndjson``, stream every match one item per line.
+``/services`` with a ``postcode`` is ordered as web search orders (``geo``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.urls import reverse
 
 from . import exports, queries, serialise
-from .geo import filter_locations_by_postcode, filter_services_by_postcode
+from .geo import filter_locations_by_postcode, searcher, services_near
 from .http import ApiError, api_view, json_response
 from .ids import parse_uuid
 from .openapi import openapi_text
@@ -22,7 +23,9 @@ from .pagination import (
     MAX_PER_PAGE,
     MAX_PER_PAGE_MINIMAL,
     Batch,
+    OrderedRows,
     Paging,
+    Rows,
     ndjson_response,
     page_envelope,
 )
@@ -33,7 +36,7 @@ ORUK_PROFILE = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/inde
 
 
 def _list(
-    queryset: QuerySet[Any],
+    queryset: Rows,
     params: Params,
     batch: Batch,
     default: int = DEFAULT_PER_PAGE,
@@ -75,14 +78,22 @@ def openapi(request: HttpRequest) -> HttpResponseBase:
 def services(request: HttpRequest) -> HttpResponseBase:
     params = Params(request.GET)
     found = queries.filter_services(queries.published_services(), params)
-    found = filter_services_by_postcode(found, params)
-    if params.boolean("minimal"):
-        # Minimal asks for everything in one call, so its pages are bigger.
-        return _list(found, params, queries.services_minimal, 1000, MAX_PER_PAGE_MINIMAL)
-    if params.boolean("full"):
+    minimal = params.boolean("minimal")
+    batch: Batch = queries.services_summary
+    # Minimal asks for everything in one call, so its pages are bigger.
+    default, maximum = (1000, MAX_PER_PAGE_MINIMAL) if minimal else (DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    if minimal:
+        batch = queries.services_minimal
+    elif params.boolean("full"):
         found = found.prefetch_related(*queries.SERVICE_PREFETCH)
-        return _list(found, params, queries.services_full)
-    return _list(found, params, queries.services_summary)
+        batch = queries.services_full
+    where = searcher(params)
+    if where is None:
+        return _list(found, params, batch, default, maximum)
+    near = services_near(found, where)
+    if not minimal:  # minimal is ids and dates only
+        batch = near.flagging(batch)
+    return _list(OrderedRows(found, near.ids), params, batch, default, maximum)
 
 
 @api_view

@@ -1,11 +1,17 @@
 """Synonyms and vocabulary: what the query parser knows about words.
 
-Synonyms come from two places: ``search/synonyms.txt`` (Solr format, reviewed like
-code) and each taxonomy term's ``synonyms`` (edited in the admin), which map one way
-onto the term's name. The vocabulary (every word in the index) drives typo
-correction: a query word the index has never seen, and that is not an English word
-(``search.spelling``), is replaced by the closest known word (difflib ratio ≥
-``CUTOFF``, same first letter, to keep it fast and sane).
+Synonyms come from the concept lexicon (``vocabulary``, edited by council staff in
+the admin as Concepts): each people-say phrase maps one way onto its concept's
+listing-say phrases and category names, which ``search.ranking`` counts for less
+than the words typed. Each taxonomy term's ``synonyms`` (edited under Categories)
+also map one way onto the term's name. Both arrive as Solr-format rules, the format
+Elasticsearch's synonym filter reads too. The lexicon is cached per process and
+rebuilt when the index generation or the lexicon's version (``vocabulary.lexicon
+.version``, changed by every concept or category edit) changes. The vocabulary
+(every word in the index) drives typo correction: a query word the index has never
+seen, and that is not an English word (``search.spelling``), is replaced by the
+closest known word (difflib ratio ≥ ``CUTOFF``, same first letter, to keep it fast
+and sane).
 """
 
 from __future__ import annotations
@@ -15,13 +21,12 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from directory.text import STOPWORDS, stem, tokens
 from search.query import Phrase, content_words
 from search.spelling import is_english_word
+from vocabulary import lexicon as concepts
 
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.txt"
 CUTOFF = 0.75
 MAX_ALTERNATIVES = 8
 
@@ -62,7 +67,7 @@ class Lexicon:
     @classmethod
     def build(
         cls,
-        file_lines: Iterable[str],
+        rule_lines: Iterable[str],
         term_synonyms: Iterable[tuple[str, str]],
         words: Iterable[str],
     ) -> Lexicon:
@@ -75,8 +80,7 @@ class Lexicon:
             if key and alt and alt != _phrase(source) and alt not in mapping[key]:
                 mapping[key].append(alt)
 
-        file_lines = list(file_lines)
-        for left, right, explicit in parse_solr_synonyms(file_lines):
+        for left, right, explicit in parse_solr_synonyms(rule_lines):
             targets = right if explicit else left
             for source in left:
                 for target in targets:
@@ -123,11 +127,18 @@ def _es_safe(rule: str) -> str:
     return "".join(ch for ch in rule if ch not in "\\#")
 
 
-def file_lines() -> list[str]:
-    try:
-        return SYNONYMS_FILE.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
+def seed_rules() -> list[str]:
+    """The seed concepts' rules, without a database (tests, request-body goldens)."""
+    return concepts.synonym_rules(concepts.concepts_from_seed())
+
+
+#: The name this had when the rules were read from ``search/synonyms.txt``.
+file_lines = seed_rules
+
+
+def concept_rules() -> list[str]:
+    """The concepts' rules as staff have edited them."""
+    return concepts.synonym_rules(concepts.concepts_from_db())
 
 
 def term_synonym_pairs() -> list[tuple[str, str]]:
@@ -141,7 +152,9 @@ _cache: dict[str, tuple[object, Lexicon]] = {}
 
 
 def cached_lexicon(key: str, version: object, words: Callable[[], Iterable[str]]) -> Lexicon:
-    """The lexicon for ``key`` (a backend), rebuilt when ``version`` changes."""
+    """The lexicon for ``key`` (a backend), rebuilt when ``version`` or the concept
+    lexicon's version changes (one single-row read per search)."""
+    version = (version, concepts.version())
     hit = _cache.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
@@ -149,6 +162,6 @@ def cached_lexicon(key: str, version: object, words: Callable[[], Iterable[str]]
         hit = _cache.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
-        lexicon = Lexicon.build(file_lines(), term_synonym_pairs(), words())
+        lexicon = Lexicon.build(concept_rules(), term_synonym_pairs(), words())
         _cache[key] = (version, lexicon)
         return lexicon

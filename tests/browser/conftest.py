@@ -35,6 +35,15 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@pytest.fixture
+def listing(db: None) -> Any:
+    """A published service under a published organisation, for the public forms."""
+    from tests.factories import OrganisationPageFactory, ServicePageFactory
+
+    organisation = OrganisationPageFactory(title="Bournemouth Friendship Group")
+    return ServicePageFactory(parent=organisation, title="Boscombe Lunch Club")
+
+
 def axe_violations(page: Any) -> list[Any]:
     """axe-core's violations on the current page, summarised for a readable failure."""
     if not AXE.exists():

@@ -16,14 +16,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def listing(db: None) -> Any:
-    from tests.factories import OrganisationPageFactory, ServicePageFactory
-
-    organisation = OrganisationPageFactory(title="Bournemouth Friendship Group")
-    return ServicePageFactory(parent=organisation, title="Boscombe Lunch Club")
-
-
 def test_the_report_form_is_accessible_and_works_without_javascript(
     browser: Any, live_server: Any, listing: Any
 ) -> None:

@@ -15,16 +15,8 @@ from typing import Any
 import pytest
 
 from evaluation import search as harness
-from evaluation.search_metrics import (
-    BM25,
-    Candidate,
-    analyse,
-    bm25_within_radius,
-    keyword_only,
-    ndcg_at_k,
-    nearest_first,
-    precision_at_k,
-)
+from evaluation.bm25 import BM25, Candidate, analyse, bm25_within_radius
+from evaluation.search_metrics import keyword_only, ndcg_at_k, nearest_first, precision_at_k
 
 
 def test_precision_at_5_counts_relevant_keys_and_treats_gaps_and_unjudged_as_misses():

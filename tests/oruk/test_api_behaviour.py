@@ -265,8 +265,16 @@ def test_proximity_is_metres_from_the_postcode(client: Any, dataset: Dataset) ->
     wider = get(client, "/service_at_locations", postcode="BH1 1AA", proximity=2000, per_page=500)
     names = {item["location"].get("name") for item in wider.json()["contents"]}
     assert names == {"Community Centre", "St Peter's Church Hall"}
-    far = get(client, "/services", postcode="B1 1BB", proximity=1000).json()
-    assert far["total_items"] == 0
+    # No venue within 1 km of B1 1BB: /services gives only the services whose service
+    # area covers it, flagged, as web search does ("Covers your area").
+    far = get(client, "/services", postcode="B1 1BB", proximity=1000, per_page=500).json()
+    covering = {
+        str(s.oruk_id)
+        for s in dataset.services
+        if any(a.kind == "national" or a.gss_code == "E08000025" for a in s.service_areas.all())
+    }
+    assert covering and {item["id"] for item in far["contents"]} == covering
+    assert all(item["covers_area"] is True for item in far["contents"])
 
 
 @pytest.mark.usefixtures("gazetteer_store")

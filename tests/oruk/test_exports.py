@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from directory.oruk.exports import CSV_COLUMNS, _safe
+from directory.oruk.exports import CSV_COLUMNS, safe_cell
 from directory.oruk.serialise import serialise_service
 from tests.oruk.conftest import API, Dataset
 
@@ -76,7 +76,7 @@ def test_csv_export_has_the_documented_columns_and_a_row_per_service(
     ],
 )
 def test_csv_cells_are_defused_against_formula_injection(value: Any, cell: str) -> None:
-    assert _safe(value) == cell
+    assert safe_cell(value) == cell
 
 
 def test_management_command_writes_the_same_exports(

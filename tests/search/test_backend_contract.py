@@ -122,7 +122,7 @@ def test_every_concept_outranks_some(search_backend: Any, make_listing: Any) -> 
 
 
 def test_typed_word_outranks_its_synonym(search_backend: Any, make_listing: Any) -> None:
-    # search/synonyms.txt: "badminton ... => sport, sports club" (one way).
+    # The seed lexicon (vocabulary): "badminton ... => sport, sports club" (one way).
     badminton = make_listing("Badminton club", venue=miles_north(2.8))
     sports = make_listing("Sports club", venue=miles_north(0.1))
     make_listing("Bike repair workshop", venue=miles_north(0.1))

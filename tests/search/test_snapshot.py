@@ -12,6 +12,7 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from geography.distance import haversine_miles
@@ -98,7 +99,7 @@ def test_filters_match_the_sql_filters(
 ) -> None:
     frozen_now(NOW)
     snap = snapshot.snapshot_for(snapshot.current_generation())
-    in_memory = {row.page_id for row in snap.rows(snap.all_ids(), filters, None)}
+    in_memory = set(snap.page_ids(snap.filter(snap.all_positions(), filters)).tolist())
     in_sql = set(postgres.filtered_queryset(filters).values_list("page_id", flat=True))
     assert in_memory == in_sql
     if filters == SearchFilters():
@@ -127,7 +128,8 @@ def test_geography_matches_a_brute_force_check(indexed: Any) -> None:
             ):
                 covering.add(pk)
         for only in (None, list(docs)[::3]):
-            match = snap.geo(where, radius, only)
+            positions = None if only is None else snap.positions_of(np.array(only))
+            match = snap.geo(where, radius, positions)
             keep = set(docs) if only is None else set(only)
             assert match.distances.keys() == {pk for pk in expected if pk in keep}
             for pk, miles in match.distances.items():

@@ -4,16 +4,19 @@ Laid out by vendor, like Wagtail's own backends: ``sqlite`` and ``postgres`` are
 two engines (``engines.current()`` picks one per connection); the rest is shared.
 
 * ``store``: every write, through ``index_writer()`` (which bumps the generation);
-* ``snapshot``: a per-process copy of the index's narrow columns, rebuilt whenever
-  the generation changes: geography, the column filters and the concept score;
+* ``snapshot``: the index's narrow columns as numpy arrays (``columns``), one copy
+  per machine in memory-mapped files (``snapfiles``), replaced whenever the
+  generation changes: geography, the column filters and the concept score;
 * ``scoring`` and ``facets``: exact opening times, the ``search.ranking`` score,
-  facet counts and the page of results, for whatever the engine matched.
+  facet counts and the page of results (top-k), as array operations over whatever
+  the engine matched.
 
 A search on SQLite: one FTS5 MATCH of the words AND the place tokens round the
 searcher (``geocells``) gives the candidate ids; the snapshot measures, filters and
-scores them. Without words, every listing (or every one near) is a candidate. On
-PostgreSQL: the snapshot's geography gives the candidates, then ``tsvector``
-matching, ``ts_rank()`` and the filters run in SQL over them.
+scores them. Without words, every listing (or every one near) is a candidate,
+filtered in the snapshot on either engine. With words on PostgreSQL: the snapshot's
+geography gives the candidates, then ``tsvector`` matching, ``ts_rank()`` and the
+filters run in SQL over them.
 """
 
 from __future__ import annotations
@@ -95,11 +98,11 @@ class DatabaseSearchBackend(base.SearchBackend):
         radius = search_radius(query)
         engine = engines.current()
         snap = snapshot.snapshot_for(generation)
-        rows, geo, exact_text = engine.matches(query, parsed, snap, radius)
-        if not rows and (wider := with_phrase_words(parsed)) is not None:
+        found, geo = engine.matches(query, parsed, snap, radius)
+        if not len(found.positions) and (wider := with_phrase_words(parsed)) is not None:
             parsed = wider  # a known phrase no listing has: its words on their own
-            rows, geo, exact_text = engine.matches(query, parsed, snap, radius)
-        return scoring.rank(query, parsed, rows, geo, radius, engine, exact_text)
+            found, geo = engine.matches(query, parsed, snap, radius)
+        return scoring.rank(query, parsed, snap, found, geo, radius, engine)
 
 
 #: Wagtail's convention: a backend module names its class ``SearchBackend``.

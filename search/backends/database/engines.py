@@ -8,17 +8,32 @@ else (the snapshot, scoring, facets, the writer) is shared.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from search.documents import ListingDocument
 from search.query import ParsedText, SearchQuery
 
-#: The exact text part of a matched listing by page id, when the rows' ``text_rank``
-#: is only an upper bound of it (``scoring.rank`` refines just the page's rows).
-ExactText = Callable[[int], float]
+#: The exact text parts of matched listings, by snapshot position, when
+#: ``Matches.text`` holds only upper bounds (``scoring.rank`` refines just the rows
+#: that can reach the page).
+ExactText = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass
+class Matches:
+    """What an engine matched: snapshot positions (sorted) of the listings that
+    pass every column filter (and, with a place, are near or cover it), and their
+    text part of ``search.ranking`` (None without query words). With
+    ``exact_text``, ``text`` is an upper bound of it per listing."""
+
+    positions: np.ndarray
+    text: np.ndarray | None = None
+    exact_text: ExactText | None = None
 
 
 class Engine(Protocol):
@@ -37,9 +52,9 @@ class Engine(Protocol):
 
     def matches(
         self, query: SearchQuery, parsed: ParsedText, snap: Any, radius: float
-    ) -> tuple[Sequence[Any], Any, ExactText | None]:
-        """(rows that pass every filter, ``GeoMatch`` or None, and ``ExactText`` when
-        the rows' ``text_rank`` is an upper bound) for this search."""
+    ) -> tuple[Matches, Any]:
+        """(the listings that pass every filter, ``GeoMatch`` or None) for this
+        search."""
         ...
 
 

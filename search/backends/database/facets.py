@@ -1,15 +1,19 @@
-"""Facet counts over the database backend's matching rows."""
+"""Facet counts over the database backend's matching listings, as array operations
+over the snapshot's columns (one pass per flag bit and day, one ``bincount`` of
+the interned category sets)."""
 
 from __future__ import annotations
 
-import operator
-from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from search import models
 
 from ..base import empty_facets
+
+if TYPE_CHECKING:
+    from .snapshot import ListingSnapshot
 
 #: (facet group, value, the ``IndexedListing.flags`` bit that stands for it).
 FLAG_FACETS = (
@@ -24,38 +28,21 @@ FLAG_FACETS = (
 )
 
 
-class FacetCounter:
-    """Counts identical flag sets, day sets and category strings once each, then
-    expands them: far fewer dictionary updates than counting every value per row."""
-
-    def __init__(self) -> None:
-        self.flags: Counter[int] = Counter()
-        self.days: Counter[int] = Counter()
-        self.categories: Counter[str] = Counter()
-
-    def add(self, row: Any) -> None:
-        self.flags[row.flags] += 1
-        self.days[row.open_days] += 1
-        self.categories[row.categories] += 1
-
-    def add_all(self, rows: Sequence[Any]) -> None:
-        """``add`` for each row, counted in C (``Counter.update`` of an iterable)."""
-        self.flags.update(map(operator.attrgetter("flags"), rows))
-        self.days.update(map(operator.attrgetter("open_days"), rows))
-        self.categories.update(map(operator.attrgetter("categories"), rows))
-
-    def facets(self) -> dict[str, dict[str, int]]:
-        facets = empty_facets()
-        for flags, n in self.flags.items():
-            for group, name, bit in FLAG_FACETS:
-                if flags & bit:
-                    facets[group][name] += n
-        for mask, n in self.days.items():
-            for day in range(7):
-                if mask & (1 << day):
-                    facets["open_day"][str(day)] += n
-        category = facets["category"]
-        for codes, n in self.categories.items():
-            for code in codes.split():
-                category[code] = category.get(code, 0) + n
+def count_facets(snap: ListingSnapshot, positions: np.ndarray) -> dict[str, dict[str, int]]:
+    """The facets of the listings at ``positions``."""
+    facets = empty_facets()
+    if not len(positions):
         return facets
+    flags = snap.take("flags", positions)
+    for group, name, bit in FLAG_FACETS:
+        facets[group][name] += int(np.count_nonzero(flags & bit))
+    days = snap.take("open_days", positions)
+    for day in range(7):
+        facets["open_day"][str(day)] += int(np.count_nonzero(days & (1 << day)))
+    counts = np.bincount(snap.take("category", positions), minlength=len(snap.categories))
+    category = facets["category"]
+    for index in np.flatnonzero(counts).tolist():
+        n = int(counts[index])
+        for code in snap.categories[index].split():
+            category[code] = category.get(code, 0) + n
+    return facets

@@ -7,7 +7,7 @@ search takes its geography from the snapshot (the candidate ids), then matches
 whether the typed word and whether a synonym matched, and their ``ts_rank()``s,
 which ``textmatch`` turns into the text part of ``search.ranking``.
 ``filtered_queryset`` is this engine's filter implementation; the snapshot's
-``row_filter`` must agree with it, which ``tests/search/test_snapshot.py`` checks.
+``ListingSnapshot.filter`` must agree with it, which ``tests/search/test_snapshot.py`` checks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery as TextQuery
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import EmptyResultSet
@@ -39,13 +40,13 @@ from search.query import (
 from search.ranking import EXPANDED, POSTGRES_K
 
 from .. import base
-from .snapshot import GeoMatch, ListingSnapshot, Row
+from .engines import Matches
+from .snapshot import GeoMatch, ListingSnapshot
 from .textmatch import text_score
 
 TEXT_K = POSTGRES_K
 ATTENDANCE_COLUMNS = {"in_person": "in_person", "online": "online", "phone": "by_phone"}
 FEATURE_COLUMNS = {f: f for f in ACCESSIBILITY_FEATURES}
-ROW_FIELDS = ("page_id", "flags", "open_days", "categories", "last_verified_on")
 
 
 def ids_expression(ids: Sequence[int]) -> RawSQL:
@@ -58,25 +59,29 @@ def ids_expression(ids: Sequence[int]) -> RawSQL:
 
 def matches(
     query: SearchQuery, parsed: ParsedText, snap: ListingSnapshot, radius: float
-) -> tuple[list[Any], GeoMatch | None, None]:
-    """Geography from the snapshot, then full text and filters in PostgreSQL (the
-    text part comes exact from SQL, so no ``ExactText``)."""
-    fields = [*ROW_FIELDS]
-    if query.filters.open_now or query.filters.open_time is not None:
-        fields.append("slots")
-    qs = filtered_queryset(query.filters)
+) -> tuple[Matches, GeoMatch | None]:
+    """Geography from the snapshot; without words, the snapshot's filters (the same
+    as ``filtered_queryset``, tested so); with words, full text and the filters in
+    PostgreSQL over those candidates (the text part comes exact from SQL)."""
     geo = None
+    positions = snap.all_positions()
     if query.location is not None:
         geo = snap.geo(query.location, radius)
-        candidates = sorted(set(geo.distances) | geo.covering)
-        if not candidates:
-            return [], geo, None
-        qs = qs.filter(pk__in=ids_expression(candidates))
+        positions = geo.positions
     if parsed.is_empty:
-        return fetch_rows(qs, tuple(fields)), geo, None
+        return Matches(snap.filter(positions, query.filters)), geo
+    if not len(positions):
+        return Matches(positions, np.zeros(0)), geo
+    qs = filtered_queryset(query.filters)
+    if geo is not None:
+        qs = qs.filter(pk__in=ids_expression(snap.page_ids(positions).tolist()))
     qs, text_fields = _apply_text(qs, parsed)
-    rows = fetch_rows(qs, (*fields, *text_fields))
-    return [_scored_row(row, len(parsed.groups)) for row in rows], geo, None
+    rows = fetch_rows(qs, ("page_id", *text_fields))
+    concepts = len(parsed.groups)
+    text = {int(row.page_id): _text_part(row, concepts) for row in rows}
+    positions = snap.positions_of(np.fromiter(text, np.int64, len(text)))
+    scores = np.array([text[pk] for pk in snap.page_ids(positions).tolist()], dtype=np.float64)
+    return Matches(positions, scores), geo
 
 
 def filtered_queryset(filters: SearchFilters) -> QuerySet[IndexedListing]:
@@ -162,21 +167,13 @@ def _apply_text(qs: QuerySet[Any], parsed: ParsedText) -> tuple[QuerySet[Any], t
     return qs, ("text_raw", *annotations)
 
 
-def _scored_row(row: Any, concepts: int) -> Row:
-    """A fetched row with its per-concept flags turned into the text part."""
+def _text_part(row: Any, concepts: int) -> float:
+    """A fetched row's per-concept flags and ``text_raw`` turned into the text part."""
     levels = [
         1.0 if getattr(row, f"t{n}") else EXPANDED if getattr(row, f"e{n}") else 0.0
         for n in range(concepts)
     ]
-    return Row(
-        row.page_id,
-        row.flags,
-        row.open_days,
-        row.categories,
-        row.last_verified_on,
-        text_score(float(row.text_raw or 0.0), TEXT_K, levels, bool(row.phrase)),
-        getattr(row, "slots", None),
-    )
+    return text_score(float(row.text_raw or 0.0), TEXT_K, levels, bool(row.phrase))
 
 
 @functools.cache

@@ -1,104 +1,101 @@
 """Scoring and paging, shared by the database backend's engines.
 
-Whatever an engine matched (rows that passed every column filter, with the text
-part of ``search.ranking`` when there were words: see ``textmatch``), this checks
-exact opening times, counts the facets, scores each row with ``search.ranking`` and
-returns the requested page, its display fields fetched in one more query.
+Whatever an engine matched (snapshot positions that passed every column filter,
+with the text part of ``search.ranking`` when there were words: see
+``textmatch``), this checks exact opening times, counts the facets, scores the
+candidates with ``search.ranking`` as array arithmetic, selects the requested page
+with ``np.partition`` (top-k, not a full sort) and fetches its display fields in
+one more query. Per-listing Python is left only where a rule is not arithmetic:
+freshness per distinct verification date, opening times per distinct set of slots,
+and the exact text part for the rows that can still reach the page.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from django.db import connection
 
 from geography.distance import haversine_miles
 from geography.gazetteer.types import ResolvedLocation
 from search import ranking
-from search.documents import Slot
 from search.models import IndexedListing
-from search.query import (
-    ParsedText,
-    SearchFilters,
-    SearchHit,
-    SearchQuery,
-    SearchResults,
-    matched_terms,
-)
+from search.query import ParsedText, SearchHit, SearchQuery, SearchResults, matched_terms
 
 from .. import base
-from .engines import Engine, ExactText
-from .facets import FacetCounter
-from .snapshot import GeoMatch
+from .engines import Engine, Matches
+from .facets import count_facets
+from .snapshot import GeoMatch, ListingSnapshot
+
+EMPTY = np.empty(0, dtype=np.int64)
 
 
 def rank(
     query: SearchQuery,
     parsed: ParsedText,
-    rows: Sequence[Any],
+    snap: ListingSnapshot,
+    found: Matches,
     geo: GeoMatch | None,
     radius: float,
     engine: Engine,
-    exact_text: ExactText | None = None,
 ) -> SearchResults:
-    """Score, count and page the matching rows: the same for every engine. With
-    ``exact_text``, each row's ``text_rank`` is an upper bound of its text part, and
-    the exact part is asked for only as far as the page needs (see ``_head``)."""
+    """Score, count and page the matched listings: the same for every engine. With
+    ``found.exact_text``, ``found.text`` is an upper bound of each text part, and
+    the exact part is asked for only as far as the page needs (see ``top_exact``)."""
     now = base.local_now()
-    today = now.date()
     filters = query.filters
-    located = geo is not None
-    distances = geo.distances if geo is not None else {}
-    covering = geo.covering if geo is not None else set()
-    check_slots = filters.open_now or filters.open_time is not None
-    has_rank = not parsed.is_empty
-    # The same ranking function, memoised on its input: many rows share a
-    # verification date.
-    fresh_of: dict[Any, float] = {}
-    kept: list[Any] = []
-    add = kept.append
-    scored: list[Scored] = []
-    append = scored.append
-    for row in rows:
-        pk = row.page_id
-        distance = covers = None
-        if located:
-            distance = distances.get(pk)
-            covers = pk in covering
-            if distance is None and not covers:
-                continue  # inside the bounding box but outside the circle
-        if check_slots and not _open_matches(row.slots, filters, now):
-            continue
-        add(row)
-        text = (row.text_rank or 0.0) if has_rank else 0.0
-        verified = row.last_verified_on
-        fresh = fresh_of.get(verified)
-        if fresh is None:
-            fresh = fresh_of[verified] = ranking.freshness(_as_date(verified), today)
-        geo_part = ranking.geo_component(distance, bool(covers), radius, located)
-        score = ranking.score(text, geo_part, fresh)
-        append((pk, score, distance, bool(covers), geo_part, fresh))
-    counter = FacetCounter()
-    counter.add_all(kept)
+    pos = found.positions
+    size = len(pos)
+    text = found.text if found.text is not None and not parsed.is_empty else np.zeros(size)
+    distance, covers = np.full(size, np.nan), np.zeros(size, dtype=bool)
+    keep = np.ones(size, dtype=bool)
+    if geo is not None and size:
+        if len(geo.positions):
+            at = np.minimum(np.searchsorted(geo.positions, pos), len(geo.positions) - 1)
+            distance, covers = geo.miles[at], geo.covers[at]
+            keep = (geo.positions[at] == pos) & (~np.isnan(distance) | covers)
+        else:
+            keep[:] = False
+    if (filters.open_now or filters.open_time is not None) and size:
+        keep &= snap.open_mask(pos, filters, now)
+    if not keep.all():
+        pos, text, distance, covers = pos[keep], text[keep], distance[keep], covers[keep]
+    fresh = freshness(snap.take("verified", pos), now.date())
+    geo_part = geo_parts(distance, covers, radius) if geo is not None else np.zeros(len(pos))
+    # ``ranking.score`` itself, over arrays: it is plain arithmetic.
+    combine: Any = ranking.score
+    score: np.ndarray = np.asarray(combine(text, geo_part, fresh), dtype=np.float64)
+    ids = snap.page_ids(pos)
     start = query.offset
-    # Only the requested page needs ordering: nsmallest gives exactly the head
-    # of the full sort (the keys are unique: page id breaks every tie).
-    key: Callable[[Scored], Any]
+    n = start + query.safe_per_page
+    # ``sort="distance"``: the nearest venue first, listings that only cover the
+    # area after them; each group by score (``search.ranking``).
+    primary = None
     if query.sort == "distance" and geo is not None:
-        key = lambda s: (s[2] is None, s[2] or 0.0, -s[1], s[0])  # noqa: E731
+        primary = np.where(np.isnan(distance), np.inf, distance)
+    if found.exact_text is None:
+        order = top(n, score, ids, primary)
+        scores = score[order]
     else:
-        key = lambda s: (-s[1], s[0])  # noqa: E731
-    head = _head(scored, start + query.safe_per_page, key, exact_text)
-    window = [s[:4] for s in head[start:]]
+        exact_text = found.exact_text
+        order, scores = top_exact(
+            n, score, ids, primary, geo_part, fresh, lambda rows: exact_text(pos[rows])
+        )
+    page = order[start:]
+    window = [
+        (int(ids[i]), float(s), None if np.isnan(distance[i]) else float(distance[i]), bool(c))
+        for i, s, c in zip(
+            page.tolist(), scores[start:].tolist(), covers[page].tolist(), strict=True
+        )
+    ]
     return SearchResults(
         hits=_hits(window, parsed, query.location, engine),
-        total=len(scored),
-        facets=counter.facets(),
+        total=len(pos),
+        facets=count_facets(snap, pos),
         page=query.safe_page,
         per_page=query.safe_per_page,
         corrected_text=parsed.corrected_text,
@@ -106,36 +103,94 @@ def rank(
     )
 
 
-#: A row as ranked: page id, score, distance, covers the area, then the geo and
-#: freshness parts (to rescore it when its text part was a bound).
-Scored = tuple[int, float, float | None, bool, float, float]
+def freshness(verified: np.ndarray, today: dt.date) -> np.ndarray:
+    """``ranking.freshness`` per listing (date ordinals, 0 = never verified): the
+    rule itself is called once per distinct date."""
+    unique, inverse = np.unique(verified, return_inverse=True)
+    table = np.array(
+        [
+            ranking.freshness(dt.date.fromordinal(int(day)) if day > 0 else None, today)
+            for day in unique.tolist()
+        ],
+        dtype=np.float64,
+    )
+    return table[inverse].reshape(-1) if len(unique) else np.zeros(0)
 
 
-def _head(
-    scored: list[Scored], n: int, key: Callable[[Scored], Any], exact_text: ExactText | None
-) -> list[Scored]:
-    """The first ``n`` of ``scored`` in ``key`` order, exactly as a full sort would
-    give them (``key`` is unique: page id breaks every tie).
+def geo_parts(distance: np.ndarray, covers: np.ndarray, radius: float) -> np.ndarray:
+    """``ranking.geo_component`` for located searches, per listing: the gauss decay
+    of the nearest in-radius venue (NaN = none), else COVERS_AREA_GEO when it covers
+    the area (``tests/search/test_text_bounds.py`` pins it to the scalar rule)."""
+    scale = max(radius, 0.01)
+    near = ~np.isnan(distance)
+    gauss = ranking.DECAY ** ((np.where(near, distance, 0.0) / scale) ** 2)
+    return np.where(near, gauss, np.where(covers, ranking.COVERS_AREA_GEO, 0.0))
 
-    With ``exact_text``, scores are upper bounds (the text part at its largest),
-    and a row's key can only grow (sort later) once its exact text part is known.
-    Rows are taken best bound first and rescored; once ``n`` exact rows are kept and
-    the next bound already sorts after the last of them, no row left can enter.
+
+def top(n: int, score: np.ndarray, ids: np.ndarray, primary: np.ndarray | None = None) -> Any:
+    """Indices of the first ``n`` rows in key order, exactly as a full sort would give
+    them: key (-score, page id), or (primary, -score, page id) with ``primary``. The
+    page ids are unique, so the key is: ``np.partition`` finds the n-th primary
+    value, and only the rows up to it (ties included) are sorted."""
+    size = len(score)
+    if n <= 0 or size == 0:
+        return EMPTY
+    first = -score if primary is None else primary
+    if n < size:
+        kth = np.partition(first, n - 1)[n - 1]
+        subset = np.flatnonzero(first <= kth)
+    else:
+        subset = np.arange(size)
+    keys: tuple[np.ndarray, ...] = (ids[subset], -score[subset])
+    if primary is not None:
+        keys = (*keys, primary[subset])
+    return subset[np.lexsort(keys)][:n]
+
+
+def top_exact(
+    n: int,
+    bound: np.ndarray,
+    ids: np.ndarray,
+    primary: np.ndarray | None,
+    geo_part: np.ndarray,
+    fresh: np.ndarray,
+    exact_text: Callable[[np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """``top`` by exact scores when ``bound`` holds upper bounds of them (the text
+    part at its largest): (indices, exact scores). ``exact_text(rows)`` gives the
+    exact text parts of those rows (indices into these arrays).
+
+    A row's key can only grow (sort later) once its exact text part is known. The
+    best ``m`` rows by bound are rescored; once the next bound already sorts after
+    the n-th exact row, no row left can enter. Otherwise ``m`` doubles.
     """
-    if exact_text is None:
-        return heapq.nsmallest(n, scored, key=key)
-    pending = [(key(s), s) for s in scored]
-    heapq.heapify(pending)
-    kept: list[tuple[Any, Scored]] = []
-    while pending and n > 0:
-        if len(kept) >= n and pending[0][0] > kept[-1][0]:
-            break
-        pk, _, distance, covers, geo_part, fresh = heapq.heappop(pending)[1]
-        score = ranking.score(exact_text(pk), geo_part, fresh)
-        exact = (pk, score, distance, covers, geo_part, fresh)
-        bisect.insort(kept, (key(exact), exact))
-        del kept[n:]
-    return [s for _, s in kept]
+    if n <= 0 or not len(bound):
+        return EMPTY, np.zeros(0)
+    exact: dict[int, float] = {}
+    combine: Any = ranking.score  # over arrays: plain arithmetic
+
+    def key(score: float, i: int) -> tuple[float, ...]:
+        head = () if primary is None else (float(primary[i]),)
+        return (*head, -score, int(ids[i]))
+
+    m = n
+    while True:
+        candidates = top(m + 1, bound, ids, primary)
+        scored = candidates[:m]
+        new = np.array([i for i in scored.tolist() if i not in exact], dtype=np.int64)
+        if len(new):
+            text = exact_text(new)
+            values = combine(text, geo_part[new], fresh[new])
+            exact.update(zip(new.tolist(), np.asarray(values).tolist(), strict=True))
+        scores = np.array([exact[i] for i in scored.tolist()], dtype=np.float64)
+        local = top(n, scores, ids[scored], None if primary is None else primary[scored])
+        kept, kept_scores = scored[local], scores[local]
+        if len(candidates) <= m:
+            return kept, kept_scores
+        following = int(candidates[m])
+        if key(float(bound[following]), following) > key(float(kept_scores[-1]), int(kept[-1])):
+            return kept, kept_scores
+        m *= 2
 
 
 def _hits(
@@ -213,19 +268,6 @@ def fetch_details(ids: Sequence[int], engine: Engine) -> dict[int, dict[str, Any
 
 def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _open_matches(raw_slots: Any, filters: SearchFilters, now: dt.datetime) -> bool:
-    if isinstance(raw_slots, str):  # JSON text, straight from the cursor
-        raw_slots = json.loads(raw_slots)
-    slots = [Slot.from_json(s) for s in raw_slots or ()]
-    if filters.open_now:
-        return any(slot.open_at(now) for slot in slots)
-    if filters.open_time is None:
-        return True
-    minute = filters.open_time.hour * 60 + filters.open_time.minute
-    day = filters.open_day
-    return any(slot.open_at_minute(minute) and (day is None or slot.day == day) for slot in slots)
 
 
 def _nearest_venue(venues: list[Any], location: ResolvedLocation | None) -> list[Any] | None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+import numpy as np
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -32,8 +33,8 @@ from search.query import (
 from search.ranking import FTS5_K
 
 from . import geocells
-from .engines import ExactText
-from .snapshot import GeoMatch, ListingSnapshot, Row, current_generation
+from .engines import Matches
+from .snapshot import GeoMatch, ListingSnapshot, current_generation
 from .textmatch import Concept, ConceptHits, TextScores
 
 FTS_TABLE = "search_listing_fts"
@@ -52,30 +53,35 @@ def ids_expression(ids: Sequence[int]) -> RawSQL:
 
 def matches(
     query: SearchQuery, parsed: ParsedText, snap: ListingSnapshot, radius: float
-) -> tuple[list[Row], GeoMatch | None, ExactText | None]:
+) -> tuple[Matches, GeoMatch | None]:
     location = query.location
     geo: GeoMatch | None = None
     if parsed.is_empty:
         if location is not None:
             geo = snap.geo(location, radius)
-            ids: Iterable[int] = sorted(set(geo.distances) | geo.covering)
+            positions = geo.positions
         else:
-            ids = snap.all_ids()
-        return snap.rows(ids, query.filters, None), geo, None
+            positions = snap.all_positions()
+        return Matches(snap.filter(positions, query.filters)), geo
     # Text and place in one FTS5 statement (see geocells), then exact geography for
     # just those listings: the cells are a superset of the circle.
     places = None
     if location is not None:
         places = geocells.query_tokens(location.lat, location.lon, radius, location.area_codes)
     hits = concept_hits(parsed, places)
-    matched = sorted(hits.ids())
+    positions = snap.positions_of(np.fromiter(hits.ids(), np.int64))
     if location is not None:
-        geo = snap.geo(location, radius, only=matched)
-        matched = [pk for pk in matched if pk in geo.distances or pk in geo.covering]
-    # Rows carry a bound of the text part; ``scoring.rank`` asks for the exact part
+        geo = snap.geo(location, radius, only=positions)
+        positions = geo.positions
+    positions = snap.filter(positions, query.filters)
+    # A bound of the text part per listing; ``scoring.rank`` asks for the exact part
     # only where the page needs it (see ``TextScores``).
-    scores = TextScores(hits, rank_terms(parsed), TEXT_K, snap.records)
-    return snap.rows(matched, query.filters, scores.bound), geo, scores.exact
+    scores = TextScores(hits, rank_terms(parsed), TEXT_K, snap.rank_records())
+
+    def exact(at: np.ndarray) -> np.ndarray:
+        return scores.exact_many(snap.page_ids(at), snap.rank_records_at(at))
+
+    return Matches(positions, scores.bounds(snap.page_ids(positions)), exact), geo
 
 
 # --------------------------------------------------------------------------- writes

@@ -2,7 +2,8 @@
 
 Every change to the index goes through ``index_writer()``: one transaction, and on
 the way out, if anything was inserted or deleted, a new ``IndexState.generation``
-in that same transaction. Readers cache what they built from the index (the
+in that same transaction, with the ids it changed in ``search.changelog`` (so
+snapshots can follow by a delta). Readers cache what they built from the index (the
 snapshot, the vocabulary) against the generation, so a write that skipped the bump
 would leave them answering from rows that are gone. Nothing else writes these
 tables.
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 
 from directory.bulk_sql import insert_values, prepare_rows
 from directory.text import fold, tokens
+from search import changelog
 from search.documents import ListingDocument
 from search.models import (
     FLAG_ACCESSIBLE_TOILET,
@@ -57,6 +59,10 @@ class IndexWriter:
         self.engine = engines.current()
         #: Set by any insert or delete: the generation must change.
         self.changed = False
+        #: The listings written or deleted (``search.changelog``), and whether the
+        #: whole index was cleared.
+        self.touched: set[int] = set()
+        self.cleared = False
 
     def write(self, documents: Sequence[ListingDocument], replace: bool = True) -> int:
         """Insert (or replace) these documents; returns how many were written.
@@ -77,6 +83,7 @@ class IndexWriter:
         self.engine.write_text(documents)
         _add_words(documents)
         self.changed = True
+        self.touched.update(d.page_id for d in documents)
         return len(documents)
 
     def delete(self, ids: Iterable[int]) -> int:
@@ -93,6 +100,7 @@ class IndexWriter:
         if deleted:
             self.engine.delete_text(id_list)
             self.changed = True
+            self.touched.update(id_list)
         return deleted
 
     def clear(self) -> None:
@@ -103,6 +111,7 @@ class IndexWriter:
         IndexedWord.objects.all()._raw_delete(connection.alias)
         self.engine.clear_text()
         self.changed = True
+        self.cleared = True
 
 
 @contextmanager
@@ -114,13 +123,18 @@ def index_writer() -> Iterator[IndexWriter]:
     with transaction.atomic():
         yield writer
         if writer.changed:
-            _bump_generation()
+            # After the bump, whose row lock orders concurrent writers: their log
+            # rows then take seqs in commit order (see ``search.changelog``).
+            generation = _bump_generation()
+            changelog.record(writer.touched, generation, everything=writer.cleared)
 
 
-def _bump_generation() -> None:
+def _bump_generation() -> int:
     # Random rather than +1: after a rolled-back write (or between tests) a counter
     # could repeat a value another process cached for different contents.
-    IndexState.objects.update_or_create(pk=1, defaults={"generation": secrets.randbits(62)})
+    generation = secrets.randbits(62)
+    IndexState.objects.update_or_create(pk=1, defaults={"generation": generation})
+    return generation
 
 
 def _listing_rows(documents: Sequence[ListingDocument]) -> list[list[Any]]:

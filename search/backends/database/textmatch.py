@@ -14,9 +14,11 @@ rows a cheap upper bound first and the exact part only for the page's rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import numpy as np
 
 from search import ranking
 
@@ -120,7 +122,7 @@ class TextScores:
     """The text part for a query's hits, in two steps, so that a search's cost follows
     the page rather than the hits (a common word nationally finds tens of thousands).
 
-    ``bound`` is cheap (a dictionary lookup): coverage, all_typed and phrase are
+    ``bound`` is cheap (a lookup in arrays): coverage, all_typed and phrase are
     exact, and ``raw`` is taken at its largest (every concept in the title), so it is
     never below the text part. ``exact`` is the text part itself, as
     ``concept_raw`` and ``text_score`` give it; ``scoring.rank`` asks it only for the
@@ -128,27 +130,32 @@ class TextScores:
     """
 
     def __init__(
-        self, hits: ConceptHits, concepts: Sequence[Concept], k: float, records: Mapping[int, Any]
+        self, hits: ConceptHits, concepts: Sequence[Concept], k: float, records: Any
     ) -> None:
+        """``records``: page id -> ``RankText`` (a mapping, or the snapshot's
+        ``RankRecords``), read only by ``exact``."""
         self._concepts = concepts
         self._k = k
         self._records = records
         # Each hit's e(c) per concept and phrase flag as one base-3 number (digit 2 =
         # typed, 1 = a synonym): few distinct values, so bounds are computed once each.
-        code: dict[int, int] = {}
-        get = code.get
+        # Kept as arrays over the sorted hit ids, built with set operations in C.
+        ids = _array(hits.ids())
+        code = np.zeros(len(ids), dtype=np.int64)
         for n, (typed, expanded) in enumerate(zip(hits.typed, hits.expanded, strict=True)):
             step = 3**n
-            for pk in typed:
-                code[pk] = get(pk, 0) + 2 * step
-            for pk in expanded:
-                code[pk] = get(pk, 0) + step
+            code += 2 * step * np.isin(ids, _array(typed), assume_unique=True)
+            code += step * np.isin(ids, _array(expanded), assume_unique=True)
         self._phrase_bit = 3 ** len(concepts)
-        for pk in hits.phrase:
-            if pk in code:
-                code[pk] += self._phrase_bit
-        self._code = code
-        self._bounds = {value: self._bound(value) for value in set(code.values())}
+        code += self._phrase_bit * np.isin(ids, _array(hits.phrase), assume_unique=True)
+        self._ids, self._codes = ids, code
+        self._bounds = {value: self._bound(value) for value in np.unique(code).tolist()}
+
+    def _code(self, pk: int) -> int:
+        at = int(np.searchsorted(self._ids, pk))
+        if at >= len(self._ids) or self._ids[at] != pk:
+            raise KeyError(pk)
+        return int(self._codes[at])
 
     def _decode(self, value: int) -> tuple[list[float], bool]:
         digits = value % self._phrase_bit
@@ -166,11 +173,41 @@ class TextScores:
         return text_score(raw, self._k, levels, phrase) * (1.0 + BOUND_SLACK)
 
     def bound(self, pk: int, record: object = None) -> float:
-        """At least the text part of hit ``pk`` (``snapshot.TextScorer``)."""
-        return self._bounds[self._code[pk]]
+        """At least the text part of hit ``pk``."""
+        return self._bounds[self._code(pk)]
+
+    def bounds(self, page_ids: np.ndarray) -> np.ndarray:
+        """``bound`` for each of ``page_ids`` (every one a hit), as an array."""
+        at = np.searchsorted(self._ids, page_ids)
+        codes = self._codes[np.minimum(at, max(len(self._ids) - 1, 0))]
+        unique, inverse = np.unique(codes, return_inverse=True)
+        table = np.array([self._bounds[int(value)] for value in unique], dtype=np.float64)
+        return table[inverse].reshape(-1) if len(unique) else np.zeros(0)
+
+    def exact_many(self, page_ids: np.ndarray, records: Sequence[Any]) -> np.ndarray:
+        """``exact`` for each of ``page_ids`` (hits), given their ``RankText``s."""
+        at = np.searchsorted(self._ids, page_ids)
+        codes = self._codes[np.minimum(at, max(len(self._ids) - 1, 0))].tolist()
+        decoded: dict[int, tuple[list[float], bool]] = {}
+        out = np.empty(len(codes), dtype=np.float64)
+        for n, (code, record) in enumerate(zip(codes, records, strict=True)):
+            levels_phrase = decoded.get(code)
+            if levels_phrase is None:
+                levels_phrase = decoded[code] = self._decode(code)
+            levels, phrase = levels_phrase
+            raw = concept_raw(record, self._concepts, levels)
+            out[n] = text_score(raw, self._k, levels, phrase)
+        return out
 
     def exact(self, pk: int) -> float:
         """The text part of hit ``pk``."""
-        levels, phrase = self._decode(self._code[pk])
+        levels, phrase = self._decode(self._code(pk))
         raw = concept_raw(self._records[pk], self._concepts, levels)
         return text_score(raw, self._k, levels, phrase)
+
+
+def _array(ids: set[int]) -> np.ndarray:
+    """A set of page ids as a sorted int64 array."""
+    array = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    array.sort()
+    return array

@@ -3,7 +3,11 @@
 Searches and incremental writes go through the alias ``<prefix>-listings``. A
 rebuild creates ``<prefix>-listings-<UTC timestamp>``, fills and refreshes it, then
 swaps the alias in one atomic ``update_aliases`` call and deletes the old indices:
-zero downtime, and a failed rebuild leaves the old index serving.
+zero downtime, and a failed rebuild leaves the old index serving. Every write goes
+through ``bulk.write`` (bulk requests, retried with back-off on 429, 502/503/504 and
+lost connections); for searches the client's transport retries lost connections,
+timeouts and 502/503/504, briefly. A rebuild then catches up with the writes that went
+to the old index while the new one filled.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from search.query import (
 from .. import base
 from ..base import Progress, empty_facets, search_radius
 from ..lexicon import Lexicon, cached_lexicon
+from . import bulk
 from .mapping import MAPPINGS, index_settings, to_source
 from .query import search_body
 
@@ -48,12 +53,15 @@ class ElasticsearchBackend(base.SearchBackend):
             prefix=getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "directory"),
         )
 
-    def __init__(self, url: str, prefix: str = "directory") -> None:
+    def __init__(
+        self, url: str, prefix: str = "directory", retry: bulk.RetryPolicy = bulk.DEFAULT_POLICY
+    ) -> None:
         from elasticsearch import Elasticsearch
 
         if not url:
             raise ValueError("Set ELASTICSEARCH_URL to use the elasticsearch backend.")
-        self.client = Elasticsearch(url, request_timeout=30)
+        self.retry = retry
+        self.client = Elasticsearch(url, request_timeout=30, **bulk.client_options(retry))
         self.alias = f"{prefix}-listings"
 
     # ------------------------------------------------------------------ indices
@@ -100,8 +108,6 @@ class ElasticsearchBackend(base.SearchBackend):
             yield {"_index": index, "_id": str(d.page_id), "_source": to_source(d)}
 
     def index_pages(self, page_ids: Iterable[int]) -> int:
-        from elasticsearch import helpers
-
         ids = sorted(set(page_ids))
         documents = build_documents(ids)
         self.ensure_index()
@@ -112,30 +118,29 @@ class ElasticsearchBackend(base.SearchBackend):
             if pk not in documents
         ]
         if actions:
-            helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            bulk.write(self.client, actions, self.retry, refresh="wait_for")
         return len(documents)
 
     def remove_pages(self, page_ids: Iterable[int]) -> None:
-        from elasticsearch import helpers
-
         if not self._current_indices():
             return
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(pk)} for pk in page_ids]
         if actions:
-            # Deleting an id that is not there is fine: ignore 404s.
-            helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            bulk.write(self.client, actions, self.retry, refresh="wait_for")
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        from elasticsearch import helpers
+        """Fill a new index, move the alias to it, then catch up with what changed
+        meanwhile (writes during the fill went to the old index, behind the alias)."""
+        from django.utils import timezone
 
+        started = timezone.now()
         old = self._current_indices()
         new = self._new_index_name()
         self._create_index(new)
         written = 0
         try:
             for total, batch in iter_documents():
-                helpers.bulk(self.client, self._actions(new, batch.values()))
-                written += len(batch)
+                written += bulk.write(self.client, self._actions(new, batch.values()), self.retry)
                 if progress:
                     progress(written, total)
             self.client.indices.refresh(index=new)
@@ -145,9 +150,31 @@ class ElasticsearchBackend(base.SearchBackend):
         except Exception:
             self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
+        self._catch_up(new, started)
         for name in old:
             self.client.indices.delete(index=name, ignore_unavailable=True)
         return written
+
+    def _catch_up(self, index: str, since: dt.datetime) -> None:
+        """Reindex the listings published or edited since ``since``, and any the new
+        index has that are no longer public (or lacks that are): a publish, an
+        unpublish or a delete during the fill went to the old index only."""
+        from django.db.models import Q
+        from elasticsearch import helpers
+
+        from directory.models import ServicePage
+        from search.documents import indexable_page_ids
+
+        public = set(indexable_page_ids())
+        hits = helpers.scan(self.client, index=index, query={"_source": False}, size=5000)
+        indexed = {int(hit["_id"]) for hit in hits}
+        changed = ServicePage.objects.filter(
+            Q(last_published_at__gte=since) | Q(latest_revision_created_at__gte=since)
+        ).values_list("pk", flat=True)
+        ids = (public ^ indexed) | (set(changed) & public)
+        if ids:
+            logger.info("Rebuild caught up with %d listing(s) changed meanwhile.", len(ids))
+            self.index_pages(ids)
 
     def count(self) -> int:
         from elasticsearch import NotFoundError

@@ -1,7 +1,7 @@
 """Elasticsearch index settings, mapping, and ``ListingDocument`` → ``_source``.
 
 Text is analysed with the English stemmer and accent folding at index time; the
-*search* analyser adds a ``synonym_graph`` filter fed from ``search/synonyms.txt``
+*search* analyser adds a ``synonym_graph`` filter fed from the concept lexicon (``vocabulary``)
 and the taxonomy synonyms (``updateable``, so synonyms can be reloaded without a
 reindex via the reload-search-analyzers API). Venues are a multi-valued
 ``geo_point``; covered GSS codes are ``keyword``s; radius coverages are indexed as

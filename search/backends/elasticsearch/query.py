@@ -17,7 +17,9 @@ Scoring is ``search.ranking``'s formula as a ``function_score`` (``score_mode: s
 * ``gauss`` on the venue ``geo_point`` (scale = radius, decay 0.5, nearest venue),
   weight ``W_GEO``, only for listings with a venue inside the radius;
 * a constant ``W_GEO · COVERS_AREA_GEO`` for listings matched only by coverage;
-* ``exp`` on ``last_verified_on`` (scale = half-life, decay 0.5), weight ``W_FRESH``.
+* ``exp`` on ``last_verified_on`` (scale = half-life, decay 0.5), weight ``W_FRESH``,
+  only for listings verified on or after ``directory.reviews.stale_before(today)``
+  (a stale or never-verified listing gets freshness 0, as ``ranking.freshness``).
 
 User text only ever appears as the *value* of ``multi_match`` (never query_string
 syntax), so no input can break the request.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from directory import reviews
 from geography.gazetteer.types import UK_CODE, ResolvedLocation
 from search import ranking
 from search.query import (
@@ -214,12 +217,17 @@ def filter_clauses(filters: SearchFilters, now: dt.datetime) -> list[dict[str, A
 
 
 def search_body(
-    query: SearchQuery, now: dt.datetime, parsed: ParsedText | None = None
+    query: SearchQuery,
+    now: dt.datetime,
+    parsed: ParsedText | None = None,
+    stale_before: dt.date | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``Elasticsearch.search`` (query, aggs, sort, paging).
 
     ``parsed`` is the query text parsed with the backend's lexicon (synonyms); by
-    default it is parsed without synonyms."""
+    default it is parsed without synonyms. ``stale_before`` defaults to the review
+    rule's cut-off for ``now``'s date."""
+    stale_cut = stale_before or reviews.stale_before(now.date())
     radius = search_radius(query)
     if parsed is None:
         parsed = parse_text(query.text or "")
@@ -240,7 +248,8 @@ def search_body(
         },
         *text_functions(parsed),
         {
-            "filter": {"exists": {"field": "last_verified_on"}},
+            # Stale listings (and those never verified) get no freshness at all.
+            "filter": {"range": {"last_verified_on": {"gte": stale_cut.isoformat()}}},
             "exp": {
                 "last_verified_on": {
                     "origin": now.date().isoformat(),

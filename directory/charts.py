@@ -1,5 +1,9 @@
 """Charts drawn on the server as SVG: line charts, bar charts and district dot maps.
 
+The one chart builder for every admin dashboard (signposting's demand dashboard,
+lifecycle's freshness dashboard): it lives in the domain layer so features share it
+without importing each other.
+
 Each builder returns a ready-to-embed ``<svg role="img">`` with a ``<title>`` and a
 ``<desc>`` for screen readers, so a chart prints and works without JavaScript. The
 numbers always sit in a data table beside the chart too (the template's job): the

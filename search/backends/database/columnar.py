@@ -1,0 +1,368 @@
+"""The search snapshot as array operations: filters, geography and text records.
+
+A snapshot is one or two segments of ``columns``: a base (usually memory-mapped
+from the machine's shared files) and, after small index writes, a delta holding the
+changed listings' current rows. Positions are global: the base's rows first, then
+the delta's. A base row whose listing the delta replaced or removed is dead and
+never returned, so the delta overrides the base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from geography.distance import bounding_box, haversine_miles_array
+from geography.gazetteer.types import UK_CODE, ResolvedLocation
+from search import models
+from search.documents import Slot
+from search.query import SearchFilters, valid_codes
+
+from .. import base
+from .columns import NO_AGE, Columns, unpack_string, unpack_strings
+
+ATTENDANCE_BITS = {
+    "in_person": models.FLAG_IN_PERSON,
+    "online": models.FLAG_ONLINE,
+    "phone": models.FLAG_PHONE,
+}
+ACCESSIBILITY_BITS = {
+    "wheelchair": models.FLAG_WHEELCHAIR,
+    "hearing_loop": models.FLAG_HEARING_LOOP,
+    "accessible_toilet": models.FLAG_ACCESSIBLE_TOILET,
+    "parking": models.FLAG_PARKING,
+}
+EMPTY = np.empty(0, dtype=np.int64)
+#: Columns holding codes into a segment's own string table: ``take`` adds the
+#: segment's offset into the snapshot's joined table.
+TABLE_CODES = {"category": "category_start", "slots": "slot_start"}
+
+
+class RankRecord(NamedTuple):
+    """``textmatch.RankText`` of one listing, decoded from the snapshot's blob."""
+
+    rank_text: str
+    title_end: int
+    keywords_end: int
+    summary_end: int
+
+
+@dataclass
+class GeoMatch:
+    """Listings near a place, by position (sorted): the distance in miles to the
+    nearest in-radius venue (NaN when none) and whether it covers the searcher's
+    area (national ones by their area code)."""
+
+    positions: np.ndarray
+    miles: np.ndarray
+    covers: np.ndarray
+    page_ids: np.ndarray
+
+    @property
+    def distances(self) -> dict[int, float]:
+        near = ~np.isnan(self.miles)
+        return dict(zip(self.page_ids[near].tolist(), self.miles[near].tolist(), strict=True))
+
+    @property
+    def covering(self) -> set[int]:
+        return set(self.page_ids[self.covers].tolist())
+
+
+class Segment:
+    """One set of columns, at global positions ``start``.. ``start + size``."""
+
+    def __init__(self, cols: Columns, start: int, category_start: int, slot_start: int) -> None:
+        self.cols = cols
+        self.start = start
+        self.size = len(cols["ids"])
+        self.category_start = category_start
+        self.slot_start = slot_start
+        #: Rows overridden by a later segment (None: none are).
+        self.dead: np.ndarray | None = None
+        areas = unpack_strings(cols["area_blob"], cols["area_code_off"])
+        self.area_index = {code: n for n, code in enumerate(areas)}
+
+    def alive(self, local: np.ndarray) -> np.ndarray:
+        return local if self.dead is None else local[~self.dead[local]]
+
+    def local(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of global ``positions`` are here, their local positions)."""
+        inside = (positions >= self.start) & (positions < self.start + self.size)
+        return inside, positions[inside] - self.start
+
+
+class ListingSnapshot:
+    def __init__(
+        self,
+        generation: int,
+        cols: Columns,
+        source: str = "memory",
+        last_seq: int = 0,
+        delta: Columns | None = None,
+        base_generation: int | None = None,
+    ) -> None:
+        self.generation = generation
+        #: The generation the base segment was built at.
+        self.base_generation = generation if base_generation is None else base_generation
+        #: "memory" (built by this process) or "mmap" (the machine's shared files).
+        self.source = source
+        #: ``search.changelog`` seq the base was built at (the delta covers the rest).
+        self.last_seq = last_seq
+        self.base = Segment(cols, 0, 0, 0)
+        self.cols = cols
+        self.segments = [self.base]
+        self.categories = unpack_strings(cols["category_blob"], cols["category_off"])
+        if delta is not None:
+            seg = Segment(delta, self.base.size, len(self.categories), len(cols["slot_off"]) - 1)
+            # Every changed listing's base row: its current row, if any, is the delta's.
+            self.base.dead = np.isin(cols["ids"], delta["removed"])
+            self.categories += unpack_strings(delta["category_blob"], delta["category_off"])
+            self.segments.append(seg)
+        self.delta_rows = sum(s.size for s in self.segments[1:])
+
+    def __len__(self) -> int:
+        return sum(s.size if s.dead is None else int((~s.dead).sum()) for s in self.segments)
+
+    # ------------------------------------------------------------------ positions
+
+    def take(self, name: str, positions: np.ndarray) -> np.ndarray:
+        """Column ``name`` at global ``positions``."""
+        if len(self.segments) == 1:
+            return self.cols[name][positions]
+        first = self.cols[name]
+        out = np.empty((len(positions), *first.shape[1:]), dtype=first.dtype)
+        for seg in self.segments:
+            inside, local = seg.local(positions)
+            values = seg.cols[name][local]
+            if name in TABLE_CODES:
+                values = values + getattr(seg, TABLE_CODES[name])
+            out[inside] = values
+        return out
+
+    def page_ids(self, positions: np.ndarray) -> np.ndarray:
+        return self.take("ids", positions)
+
+    def all_positions(self) -> np.ndarray:
+        parts = [
+            seg.alive(np.arange(seg.size, dtype=np.int64)) + seg.start for seg in self.segments
+        ]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def positions_of(self, page_ids: np.ndarray) -> np.ndarray:
+        """Sorted positions of those of ``page_ids`` in the snapshot (others dropped)."""
+        wanted = np.unique(np.asarray(page_ids, dtype=np.int64))
+        parts = []
+        for seg in self.segments:
+            ids = seg.cols["ids"]
+            if not seg.size or not len(wanted):
+                continue
+            pos = np.minimum(np.searchsorted(ids, wanted), seg.size - 1)
+            parts.append(seg.alive(pos[ids[pos] == wanted]) + seg.start)
+        return np.sort(np.concatenate(parts)) if parts else EMPTY
+
+    # ------------------------------------------------------------------ geography
+
+    def geo(
+        self, location: ResolvedLocation, radius: float, only: np.ndarray | None = None
+    ) -> GeoMatch:
+        """Distances and coverage round ``location``: for the listings at positions
+        ``only`` (a text search's matches), or for every venue within ``radius``."""
+        near_parts, miles_parts, cover_parts = [], [], []
+        for seg in self.segments:
+            local_only = None if only is None else seg.local(only)[1]
+            pos, miles = _near(seg, location, radius, local_only)
+            keep = np.ones(len(pos), dtype=bool) if seg.dead is None else ~seg.dead[pos]
+            near_parts.append(pos[keep] + seg.start)
+            miles_parts.append(miles[keep])
+            cover = seg.alive(_covering(seg, location))
+            if local_only is not None:
+                cover = np.intersect1d(cover, local_only)
+            cover_parts.append(cover + seg.start)
+        near_pos, near_miles = np.concatenate(near_parts), np.concatenate(miles_parts)
+        cover = np.concatenate(cover_parts)
+        positions = np.union1d(near_pos, cover).astype(np.int64)
+        miles_all = np.full(len(positions), np.nan)
+        miles_all[np.searchsorted(positions, near_pos)] = near_miles
+        covers = np.zeros(len(positions), dtype=bool)
+        covers[np.searchsorted(positions, cover)] = True
+        return GeoMatch(positions, miles_all, covers, self.page_ids(positions))
+
+    # ------------------------------------------------------------------ filters
+
+    def filter(self, positions: np.ndarray, filters: SearchFilters) -> np.ndarray:
+        """The positions that pass every filter that is a column (the same tests as
+        ``postgres.filtered_queryset``); opening times are ``open_mask``'s."""
+        keep = np.ones(len(positions), dtype=bool)
+        flags = self.take("flags", positions)
+        required = models.FLAG_FREE if filters.free_only else 0
+        for feature in filters.accessibility:
+            required |= ACCESSIBILITY_BITS.get(feature, 0)
+        if required:
+            keep &= (flags & required) == required
+        either = 0
+        for mode in filters.attendance:
+            either |= ATTENDANCE_BITS.get(mode, 0)
+        if either:
+            keep &= (flags & either) != 0
+        if filters.age is not None:
+            age = int(filters.age)
+            low, high = self.take("min_age", positions), self.take("max_age", positions)
+            keep &= ((low == NO_AGE) | (low <= age)) & ((high == NO_AGE) | (high >= age))
+        if filters.categories:
+            codes = tuple(f" {code} " for code in valid_codes(filters.categories))
+            if not codes:
+                return EMPTY
+            table = np.array(
+                [any(code in f" {cats} " for code in codes) for cats in self.categories],
+                dtype=bool,
+            )
+            keep &= table[self.take("category", positions)]
+        day = base.local_now().weekday() if filters.open_now else filters.open_day
+        days = self.take("open_days", positions)
+        if day is not None and 0 <= int(day) <= 6:
+            keep &= (days & (1 << int(day))) != 0
+        elif filters.open_time is not None:
+            keep &= days > 0
+        if filters.open_now:
+            keep &= (flags & models.FLAG_TEMPORARILY_CLOSED) == 0
+        return np.asarray(positions[keep], dtype=np.int64)
+
+    def open_mask(self, positions: np.ndarray, filters: SearchFilters, now: dt.datetime) -> Any:
+        """Which of ``positions`` are open as ``open_now``/``open_time`` ask: each
+        distinct set of opening times is checked once."""
+        unique, inverse = np.unique(self.take("slots", positions), return_inverse=True)
+        table = np.array(
+            [_open_matches(self._slot_text(int(u)), filters, now) for u in unique], dtype=bool
+        )
+        return table[inverse].reshape(-1) if len(unique) else np.zeros(0, dtype=bool)
+
+    def _slot_text(self, code: int) -> str:
+        for seg in reversed(self.segments):
+            if code >= seg.slot_start:
+                cols = seg.cols
+                return unpack_string(cols["slot_blob"], cols["slot_off"], code - seg.slot_start)
+        raise IndexError(code)
+
+    # ------------------------------------------------------------------ text
+
+    def rank_record(self, page_id: int) -> RankRecord:
+        positions = self.positions_of(np.array([page_id]))
+        if not len(positions):
+            raise KeyError(page_id)
+        seg = next(s for s in self.segments if s.local(positions)[0][0])
+        pos = int(positions[0]) - seg.start
+        off, ends = seg.cols["text_off"], seg.cols["text_ends"][pos]
+        text = bytes(seg.cols["text_blob"][int(off[pos]) : int(off[pos + 1])]).decode()
+        return RankRecord(text, int(ends[0]), int(ends[1]), int(ends[2]))
+
+    def rank_records_at(self, positions: np.ndarray) -> list[RankRecord]:
+        """The ``RankRecord``s of the listings at ``positions`` (the page's few)."""
+        out: list[RankRecord] = [None] * len(positions)  # type: ignore[list-item]
+        for seg in self.segments:
+            inside, local = seg.local(positions)
+            if not len(local):
+                continue
+            cols = seg.cols
+            starts, ends = cols["text_off"][local].tolist(), cols["text_off"][local + 1].tolist()
+            bounds = cols["text_ends"][local].tolist()
+            blob = cols["text_blob"]
+            for n, a, b, (t, k, s) in zip(
+                np.flatnonzero(inside).tolist(), starts, ends, bounds, strict=True
+            ):
+                out[n] = RankRecord(bytes(blob[a:b]).decode(), t, k, s)
+        return out
+
+    def rank_records(self) -> RankRecords:
+        return RankRecords(self)
+
+
+class RankRecords:
+    """``page id -> RankRecord``, decoded on demand (``textmatch.TextScores`` reads
+    it only for the listings that can reach the page)."""
+
+    def __init__(self, snap: ListingSnapshot) -> None:
+        self._snap = snap
+
+    def __getitem__(self, page_id: int) -> RankRecord:
+        return self._snap.rank_record(page_id)
+
+
+def _near(
+    seg: Segment, location: ResolvedLocation, radius: float, only: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Local positions of ``seg``'s listings with a venue within ``radius``, and the
+    distance to the nearest such venue."""
+    c = seg.cols
+    if only is None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(location.lat, location.lon, radius)
+        band_lat = c["band_lat"]
+        band = slice(
+            int(np.searchsorted(band_lat, min_lat, side="left")),
+            int(np.searchsorted(band_lat, max_lat, side="right")),
+        )
+        lons = c["band_lon"][band]
+        inside = (lons >= min_lon) & (lons <= max_lon)
+        pos, lats, lons = c["band_pos"][band][inside], band_lat[band][inside], lons[inside]
+    else:
+        pos, lats, lons = _venues_of(c, only)
+    if not len(pos):
+        return EMPTY, np.empty(0)
+    miles = haversine_miles_array(location.lat, location.lon, lats, lons)
+    near = miles <= radius
+    pos, miles = pos[near].astype(np.int64), miles[near]
+    order = np.lexsort((miles, pos))
+    pos, miles = pos[order], miles[order]
+    first = np.ones(len(pos), dtype=bool)
+    first[1:] = pos[1:] != pos[:-1]
+    return pos[first], miles[first]
+
+
+def _covering(seg: Segment, location: ResolvedLocation) -> np.ndarray:
+    """Local positions of ``seg``'s listings covering the searcher's area or point."""
+    c = seg.cols
+    off, parts = c["area_off"], []
+    for code in location.area_codes | {UK_CODE}:
+        n = seg.area_index.get(code)
+        if n is not None:
+            parts.append(c["area_pos"][int(off[n]) : int(off[n + 1])])
+    if len(c["circle_pos"]):
+        miles = haversine_miles_array(location.lat, location.lon, c["circle_lat"], c["circle_lon"])
+        parts.append(c["circle_pos"][miles <= c["circle_reach"]])
+    if not parts:
+        return EMPTY
+    return np.unique(np.concatenate(parts)).astype(np.int64)
+
+
+def _venues_of(cols: Columns, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    off = cols["venue_off"]
+    lo, hi = off[positions], off[positions + 1]
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        empty = np.empty(0)
+        return EMPTY, empty, empty
+    # Positions lo[i], lo[i]+1, ..., hi[i]-1 for every wanted listing, flattened.
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    index = np.repeat(lo, counts) + offsets
+    return np.repeat(positions, counts), cols["venue_lat"][index], cols["venue_lon"][index]
+
+
+def _open_matches(raw_slots: str, filters: SearchFilters, now: dt.datetime) -> bool:
+    slots = [Slot.from_json(s) for s in json.loads(raw_slots) or ()]
+    if filters.open_now:
+        return any(slot.open_at(now) for slot in slots)
+    if filters.open_time is None:
+        return True
+    minute = filters.open_time.hour * 60 + filters.open_time.minute
+    day = filters.open_day
+    return any(slot.open_at_minute(minute) and (day is None or slot.day == day) for slot in slots)
+
+
+def removed_ids(ids: Sequence[int]) -> np.ndarray:
+    """A delta's tombstones as its ``removed`` array."""
+    return np.unique(np.asarray(list(ids), dtype=np.int64))
