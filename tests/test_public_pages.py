@@ -98,6 +98,9 @@ def test_home_page_has_search_form(client, home: HomePage) -> None:
     assert "GDS Transport" not in html
     assert "--brand-colour: #00205b" in html
     assert 'action="/search/"' in html
+    # The service's name once in the title, though the home page carries it too.
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.count(home.title) == 1, title
 
 
 @pytest.mark.django_db

@@ -383,6 +383,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="directory@example.org")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Wagtail's moderation notices in HTML as well as text, like every other message; the
+# council's name replaces Wagtail's banner (lifecycle/templates/wagtailadmin/notifications).
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 # GOV.UK Notify, when EMAIL_BACKEND=cms.notify.NotifyEmailBackend (see cms/notify.py).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")

@@ -8,7 +8,7 @@ no service areas are taken to serve anyone, so only ``proximity`` limits them.
 ``/service_at_locations`` lists venues: a ``service_at_location`` is "a link between
 a service and a specific location" (HSDS 3.0; ``service_id`` and ``location_id`` are
 both required in its tabular form), so a service with no location has none, and
-``proximity`` measures to the venue.
+``proximity`` measures to the venue. With ``postcode`` they come nearest first.
 
 ``/services`` answers for every service, venue or not, as web search does
 (``directory.proximity``, the rule search ranks by): services with a venue within the
@@ -194,3 +194,15 @@ def filter_locations_by_postcode(
     if where.metres is not None:
         locations = locations.filter(pk__in=locations_near(where.lat, where.lon, where.metres))
     return locations
+
+
+def locations_nearest_first(locations: QuerySet[ServiceLocation], where: Searcher) -> list[int]:
+    """The pks of ``locations`` (already filtered by the postcode), nearest venue to
+    the postcode first; venues without coordinates last. Ties keep pk order."""
+    keyed = []
+    for pk, lat, lon in locations.values_list("pk", "latitude", "longitude"):
+        located = lat is not None and lon is not None
+        miles = haversine_miles(where.lat, where.lon, lat, lon) if located else float("inf")
+        keyed.append((miles, pk))
+    keyed.sort()
+    return [pk for _, pk in keyed]

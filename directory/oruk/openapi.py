@@ -119,8 +119,9 @@ PARAMETERS = {
         "string",
         "A UK postcode. Services with service areas are returned only when an area "
         "covers it; with proximity, only venues within that distance of its centroid. "
-        "A service_at_location is a service at a venue, so a service with no location "
-        "(one offered across an area) is not listed here: see /services?postcode=.",
+        "Venues come nearest first. A service_at_location is a service at a venue, so a "
+        "service with no location (one offered across an area) is not listed here: see "
+        "/services?postcode=.",
     ),
     "proximity": _param(
         "proximity",

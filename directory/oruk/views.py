@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.urls import reverse
 
 from . import exports, queries, serialise
-from .geo import filter_locations_by_postcode, searcher, services_near
+from .geo import filter_locations_by_postcode, locations_nearest_first, searcher, services_near
 from .http import ApiError, api_view, json_response
 from .ids import parse_uuid
 from .openapi import openapi_text
@@ -109,7 +109,11 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
     matching = queries.filter_services(queries.published_services(), params)
     found = queries.location_queryset(full).filter(page__in=matching.values("pk"))
     found = filter_locations_by_postcode(found, params)
-    return _list(found, params, queries.locations_batch(full))
+    batch = queries.locations_batch(full)
+    where = searcher(params)
+    if where is None:
+        return _list(found, params, batch)
+    return _list(OrderedRows(found, locations_nearest_first(found, where)), params, batch)
 
 
 @api_view

@@ -35,6 +35,7 @@ from cms.workflows.roles import Role
 from directory.models import ListingReviewSettings, ServicePage
 from lifecycle.models import ProblemKind, ProblemReport, ReportStatus
 from lifecycle.tasks import send_review_notices
+from lifecycle.templatetags.lifecycle_admin import admin_site_name_for
 from onboarding.models import Invitation
 from tests.admin_forms import service_edit_form
 from tests.factories import OrganisationPageFactory, ServicePageFactory
@@ -177,7 +178,12 @@ def test_issue_13_acceptance(
         assert OLD_SUMMARY in Client().get(lunch.url).content.decode()
         # The moderators are told, with a link to the review screen.
         review = reverse("moderation_review", args=[lunch.pk])
-        assert any(review in message.body for message in mail_to(moderator.email))
+        told = [message for message in mail_to(moderator.email) if review in message.body]
+        assert told
+        # In the council's name, in plain text and HTML (Wagtail's own notice, rebranded).
+        council = admin_site_name_for()
+        assert council in told[0].body
+        assert any(council in html for html, _type in told[0].alternatives)
 
         # --- 4. A moderator finds it in the queue, sees the difference, approves.
         staff = signed_in(moderator)

@@ -292,3 +292,30 @@ def test_unknown_or_ambiguous_places_are_400s(client: Any, dataset: Dataset) -> 
 def test_the_site_mounts_the_api_under_api_oruk() -> None:
     assert resolve("/api/oruk/services").url_name == "services"
     assert resolve("/api/oruk/anything/else").url_name == "not_found"
+
+
+@pytest.mark.usefixtures("gazetteer_store")
+def test_venues_by_postcode_come_nearest_first(client: Any, dataset: Dataset) -> None:
+    from directory.oruk.geo import resolve_postcode
+    from geography.distance import haversine_miles
+
+    lat, lon, _ = resolve_postcode("BH1 1AA")
+    contents = get(
+        client, "/service_at_locations", postcode="BH1 1AA", per_page=500, full="true"
+    ).json()["contents"]
+    assert len(contents) >= 2
+    # Venues without coordinates come last.
+    miles = [
+        haversine_miles(lat, lon, place["latitude"], place["longitude"])
+        if "latitude" in (place := item["location"])
+        else float("inf")
+        for item in contents
+    ]
+    assert len([m for m in miles if m != float("inf")]) >= 2
+    assert miles == sorted(miles)
+    near = get(
+        client, "/service_at_locations", postcode="BH1 1AA", proximity=2000, per_page=500
+    ).json()
+    names = [item["location"].get("name") for item in near["contents"]]
+    # Several services meet at each venue: every one at the nearer venue comes first.
+    assert list(dict.fromkeys(names)) == ["Community Centre", "St Peter's Church Hall"]

@@ -11,9 +11,11 @@ two engines (``engines.current()`` picks one per connection); the rest is shared
   facet counts and the page of results (top-k), as array operations over whatever
   the engine matched.
 
-A search on SQLite: one FTS5 MATCH of the words AND the place tokens round the
-searcher (``geocells``) gives the candidate ids; the snapshot measures, filters and
-scores them. Without words, every listing (or every one near) is a candidate,
+A search on SQLite with a place: the snapshot's geography and filters give the
+candidates near the searcher, and each FTS5 expression's matches among them come
+from a bitmap of its national matches cached per base segment (``textbits``);
+without a place, one FTS5 statement gives the matches. The snapshot scores them.
+Without words, every listing (or every one near) is a candidate,
 filtered in the snapshot on either engine. With words on PostgreSQL: the snapshot's
 geography gives the candidates, then ``tsvector`` matching, ``ts_rank()`` and the
 filters run in SQL over them.

@@ -86,6 +86,11 @@ class Segment:
         self.dead: np.ndarray | None = None
         areas = unpack_strings(cols["area_blob"], cols["area_code_off"])
         self.area_index = {code: n for n, code in enumerate(areas)}
+        # Degrees of latitude no coverage circle reaches beyond (a degree is 69.09
+        # miles on the haversine's sphere; kept generous): ``_covering`` measures
+        # only the circles whose centre is that close in latitude.
+        reach = cols["circle_reach"]
+        self.circle_window = float(np.max(reach)) / 69.0 * 1.01 + 1e-6 if len(reach) else 0.0
 
     def alive(self, local: np.ndarray) -> np.ndarray:
         return local if self.dead is None else local[~self.dead[local]]
@@ -185,7 +190,7 @@ class ListingSnapshot:
             cover_parts.append(cover + seg.start)
         near_pos, near_miles = np.concatenate(near_parts), np.concatenate(miles_parts)
         cover = np.concatenate(cover_parts)
-        positions = np.union1d(near_pos, cover).astype(np.int64)
+        positions = _merge_sorted(near_pos.astype(np.int64), cover.astype(np.int64))
         miles_all = np.full(len(positions), np.nan)
         miles_all[np.searchsorted(positions, near_pos)] = near_miles
         covers = np.zeros(len(positions), dtype=bool)
@@ -315,11 +320,25 @@ def _near(
     miles = haversine_miles_array(location.lat, location.lon, lats, lons)
     near = miles <= radius
     pos, miles = pos[near].astype(np.int64), miles[near]
-    order = np.lexsort((miles, pos))
+    if not len(pos):
+        return EMPTY, np.empty(0)
+    # By position, then each listing's nearest venue (one sort key, not two).
+    order = np.argsort(pos, kind="stable")
     pos, miles = pos[order], miles[order]
     first = np.ones(len(pos), dtype=bool)
     first[1:] = pos[1:] != pos[:-1]
-    return pos[first], miles[first]
+    starts = np.flatnonzero(first)
+    return pos[starts], np.minimum.reduceat(miles, starts)
+
+
+def _merge_sorted(many: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """The union of two sorted arrays of unique positions (``np.union1d`` without
+    sorting ``many`` again: the covering listings go in where they belong)."""
+    if not len(many) or not len(few):
+        return np.concatenate([many, few]) if len(many) else few
+    at = np.searchsorted(many, few)
+    known = many[np.minimum(at, len(many) - 1)] == few
+    return np.insert(many, at[~known], few[~known])
 
 
 def _covering(seg: Segment, location: ResolvedLocation) -> np.ndarray:
@@ -331,8 +350,10 @@ def _covering(seg: Segment, location: ResolvedLocation) -> np.ndarray:
         if n is not None:
             parts.append(c["area_pos"][int(off[n]) : int(off[n + 1])])
     if len(c["circle_pos"]):
-        miles = haversine_miles_array(location.lat, location.lon, c["circle_lat"], c["circle_lon"])
-        parts.append(c["circle_pos"][miles <= c["circle_reach"]])
+        lats = c["circle_lat"]
+        near = np.flatnonzero(np.abs(lats - location.lat) <= seg.circle_window)
+        miles = haversine_miles_array(location.lat, location.lon, lats[near], c["circle_lon"][near])
+        parts.append(c["circle_pos"][near][miles <= c["circle_reach"][near]])
     if not parts:
         return EMPTY
     return np.unique(np.concatenate(parts)).astype(np.int64)

@@ -14,6 +14,11 @@ finest level needing at most ``MAX_QUERY_CELLS``), the searcher's own cell at ev
 level for coverages, and ``a<code>`` for each of its area codes. Tokens end in a
 digit, so the Porter stemmer leaves them alone. The match is a superset: exact
 distances and circles are checked afterwards.
+
+Since issue 15 the located search no longer ANDs ``query_tokens`` into its MATCH
+(at a million listings that MATCH was most of a search's time): the snapshot finds
+the candidates near the place and ``textbits`` looks their words up. The tokens are
+still written with every listing, so the index can be queried by place in SQL.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
+from directory import reviews
 from geography.distance import haversine_miles
 from geography.gazetteer.types import ResolvedLocation
 from search import ranking
@@ -105,16 +106,37 @@ def rank(
 
 def freshness(verified: np.ndarray, today: dt.date) -> np.ndarray:
     """``ranking.freshness`` per listing (date ordinals, 0 = never verified): the
-    rule itself is called once per distinct date."""
+    rule itself is called once per date, and remembered for the day."""
+    # Remembered per (today, review policy), the rule's only inputs: at a million
+    # listings a search meets hundreds of distinct dates.
+    key = (today, reviews.review_policy())
+    memo = _fresh_memo.get(key)
+    if memo is None:
+        _fresh_memo.clear()
+        memo = _fresh_memo.setdefault(key, {})
+
+    def value(day: int) -> float:
+        found = memo.get(day)
+        if found is None:
+            found = ranking.freshness(dt.date.fromordinal(day) if day > 0 else None, today)
+            memo[day] = found
+        return found
+
+    if not len(verified):
+        return np.zeros(0)
+    low, high = int(verified.min()), int(verified.max())
+    if high - low <= DENSE_DAYS:  # a table over the range of dates: no sort needed
+        dense = np.array([value(day) for day in range(low, high + 1)], dtype=np.float64)
+        return dense[verified - low]
     unique, inverse = np.unique(verified, return_inverse=True)
-    table = np.array(
-        [
-            ranking.freshness(dt.date.fromordinal(int(day)) if day > 0 else None, today)
-            for day in unique.tolist()
-        ],
-        dtype=np.float64,
-    )
-    return table[inverse].reshape(-1) if len(unique) else np.zeros(0)
+    table = np.array([value(day) for day in unique.tolist()], dtype=np.float64)
+    return table[inverse].reshape(-1)
+
+
+#: ``freshness`` looks dates up in a table over their range when it is this short.
+DENSE_DAYS = 4096
+#: (today, review policy) -> {date ordinal: ranking.freshness} of ``freshness``.
+_fresh_memo: dict[tuple[dt.date, reviews.ReviewPolicy], dict[int, float]] = {}
 
 
 def geo_parts(distance: np.ndarray, covers: np.ndarray, radius: float) -> np.ndarray:

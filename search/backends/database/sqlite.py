@@ -2,11 +2,15 @@
 
 The FTS5 table ``search_listing_fts`` (rowid = page_id, Porter stemmer, accents
 folded, plus geographic tokens in ``places``, see ``geocells``) answers "which
-listings near here mention this concept, as typed or by a synonym" in one statement
-(a MATCH per concept and kind, ``UNION ALL``); the snapshot then filters, measures
-and scores just those (``textmatch``: coverage and a cached-IDF column score). Every
-value reaches SQL as a bound parameter; user words reach FTS5 only as double-quoted
-tokens of letters and digits (see ``search.query``).
+listings mention this concept, as typed or by a synonym". With a place, the snapshot
+first finds and filters the listings near it, and each MATCH expression's national
+matches come from a bitmap cached per base segment (``textbits``), looked up for just
+those candidates: the cost follows the listings near the place, not the country's
+matches. Without a place, one statement (a MATCH per concept and kind, ``UNION
+ALL``) gives the matches, which the snapshot filters. Either way ``textmatch`` scores
+them (coverage and a cached-IDF column score). Every value reaches SQL as a bound
+parameter; user words reach FTS5 only as double-quoted tokens of letters and digits
+(see ``search.query``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from search.query import (
 )
 from search.ranking import FTS5_K
 
-from . import geocells
+from . import geocells, textbits
 from .engines import Matches
 from .snapshot import GeoMatch, ListingSnapshot, current_generation
 from .textmatch import Concept, ConceptHits, TextScores
@@ -63,25 +67,35 @@ def matches(
         else:
             positions = snap.all_positions()
         return Matches(snap.filter(positions, query.filters)), geo
-    # Text and place in one FTS5 statement (see geocells), then exact geography for
-    # just those listings: the cells are a superset of the circle.
-    places = None
     if location is not None:
-        places = geocells.query_tokens(location.lat, location.lon, radius, location.area_codes)
-    hits = concept_hits(parsed, places)
+        # The snapshot's geography and filters first, then each expression's cached
+        # national matches looked up for just those candidates (``textbits``): the
+        # text work follows the listings near the place, not the country's matches.
+        geo = snap.geo(location, radius)
+        positions = snap.filter(geo.positions, query.filters)
+        codes = text_codes_at(parsed, snap, positions)
+        hit = codes > 0
+        positions, codes = positions[hit], codes[hit]
+        ids = snap.page_ids(positions)
+        order = np.argsort(ids, kind="stable")
+        scores = TextScores.from_codes(
+            ids[order], codes[order], rank_terms(parsed), TEXT_K, snap.rank_records()
+        )
+        return _scored(positions, scores, snap), geo
+    hits = concept_hits(parsed, None)
     positions = snap.positions_of(np.fromiter(hits.ids(), np.int64))
-    if location is not None:
-        geo = snap.geo(location, radius, only=positions)
-        positions = geo.positions
     positions = snap.filter(positions, query.filters)
     # A bound of the text part per listing; ``scoring.rank`` asks for the exact part
     # only where the page needs it (see ``TextScores``).
     scores = TextScores(hits, rank_terms(parsed), TEXT_K, snap.rank_records())
+    return _scored(positions, scores, snap), geo
 
+
+def _scored(positions: np.ndarray, scores: TextScores, snap: ListingSnapshot) -> Matches:
     def exact(at: np.ndarray) -> np.ndarray:
         return scores.exact_many(snap.page_ids(at), snap.rank_records_at(at))
 
-    return Matches(positions, scores.bounds(snap.page_ids(positions)), exact), geo
+    return Matches(positions, scores.bounds(snap.page_ids(positions)), exact)
 
 
 # --------------------------------------------------------------------------- writes
@@ -150,13 +164,8 @@ def concept_hits(parsed: ParsedText, places: Sequence[str] | None) -> ConceptHit
     place_clause = ""
     if places is not None:
         place_clause = " AND places : (" + " OR ".join(f'"{t}"' for t in places) + ")"
-    selects: list[tuple[set[int], str]] = []
-    for n, group in enumerate(parsed.groups):
-        selects.append((hits.typed[n], fts5_alternatives_expression([group.original])))
-        selects.append((hits.expanded[n], fts5_alternatives_expression(group.alternatives[1:])))
-    selects.append((hits.phrase, fts5_phrase_expression(parsed.phrase)))
     wanted = [
-        (target, f"{TEXT_COLUMNS} : {words}{place_clause}") for target, words in selects if words
+        (target, f"{expression}{place_clause}") for target, expression in _selects(parsed, hits)
     ]
     if not wanted:
         return hits
@@ -171,6 +180,37 @@ def concept_hits(parsed: ParsedText, places: Sequence[str] | None) -> ConceptHit
     for typed, expanded in zip(hits.typed, hits.expanded, strict=True):
         expanded -= typed  # e(c) is the best of the two
     return hits
+
+
+def text_codes_at(parsed: ParsedText, snap: ListingSnapshot, positions: np.ndarray) -> np.ndarray:
+    """``concept_hits`` among the listings at ``positions`` only, as each one's code
+    of ``TextScores.from_codes`` (0: no concept or phrase matched); each FTS5
+    expression is looked up in its cached bitmap (see ``textbits``)."""
+
+    def match(words: str) -> np.ndarray:
+        if not words:
+            return np.zeros(len(positions), dtype=bool)
+        expression = f"{TEXT_COLUMNS} : {words}"
+        return textbits.matching(FTS_TABLE, expression, snap, positions)
+
+    codes = np.zeros(len(positions), dtype=np.int64)
+    for n, group in enumerate(parsed.groups):
+        typed = match(fts5_alternatives_expression([group.original]))
+        expanded = match(fts5_alternatives_expression(group.alternatives[1:])) & ~typed
+        codes += 3**n * (2 * typed.astype(np.int64) + expanded)  # e(c): the best of the two
+    codes += 3 ** len(parsed.groups) * match(fts5_phrase_expression(parsed.phrase))
+    return codes
+
+
+def _selects(parsed: ParsedText, hits: ConceptHits) -> list[tuple[set[int], str]]:
+    """(the set of ``hits`` to fill, its FTS5 expression) per concept and kind, and
+    for the typed phrase; empty expressions left out."""
+    selects: list[tuple[set[int], str]] = []
+    for n, group in enumerate(parsed.groups):
+        selects.append((hits.typed[n], fts5_alternatives_expression([group.original])))
+        selects.append((hits.expanded[n], fts5_alternatives_expression(group.alternatives[1:])))
+    selects.append((hits.phrase, fts5_phrase_expression(parsed.phrase)))
+    return [(target, f"{TEXT_COLUMNS} : {words}") for target, words in selects if words]
 
 
 def optimize() -> None:

@@ -151,6 +151,22 @@ class TextScores:
         self._ids, self._codes = ids, code
         self._bounds = {value: self._bound(value) for value in np.unique(code).tolist()}
 
+    @classmethod
+    def from_codes(
+        cls, ids: np.ndarray, codes: np.ndarray, concepts: Sequence[Concept], k: float, records: Any
+    ) -> TextScores:
+        """The same, from the hits' sorted page ``ids`` and their codes (see
+        ``__init__``: per concept, 2 × 3**n typed or 3**n a synonym only, plus
+        3**len(concepts) for the phrase), as an engine computed them over arrays."""
+        self = cls.__new__(cls)
+        self._concepts = concepts
+        self._k = k
+        self._records = records
+        self._phrase_bit = 3 ** len(concepts)
+        self._ids, self._codes = ids, codes
+        self._bounds = {value: self._bound(value) for value in np.unique(codes).tolist()}
+        return self
+
     def _code(self, pk: int) -> int:
         at = int(np.searchsorted(self._ids, pk))
         if at >= len(self._ids) or self._ids[at] != pk:
