@@ -6,6 +6,9 @@ requester's contact details (``onboarding.requests``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -77,30 +80,42 @@ def listing_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _decide(
+    request: HttpRequest,
+    item: Claim | ListingRequest,
+    decide: Callable[..., object],
+    said: tuple[str, str],
+    queue: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The one decision screen: approve or refuse an open request, then back to the
+    queue with ``said`` (approved, refused); otherwise the request and the form."""
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and item.is_open and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        decide(item, approve, request.user, request)
+        messages.success(request, said[0] if approve else said[1])
+        return redirect(queue)
+    return render(request, template, {**context, "item": item, "form": form})
+
+
 def claim(request: HttpRequest, pk: str) -> HttpResponse:
     _require_manager(request)
     item = _one(Claim.objects.select_related("organisation"), pk)
     assert isinstance(item, Claim)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and item.is_open and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        decide_claim(item, approve, request.user, request)
-        messages.success(
-            request,
-            "Approved: the claimant is invited as lead editor."
-            if approve
-            else "Refused. The claimant's details are deleted.",
-        )
-        return redirect("onboarding_claims")
-    return render(
+    title = f"Request to manage #{item.pk}"
+    return _decide(
         request,
+        item,
+        decide_claim,
+        (
+            "Approved: the claimant is invited as lead editor.",
+            "Refused. The claimant's details are deleted.",
+        ),
+        "onboarding_claims",
         "onboarding/admin/claim.html",
-        {
-            "page_title": f"Request to manage #{item.pk}",
-            "header_title": f"Request to manage #{item.pk}",
-            "item": item,
-            "form": form,
-        },
+        {"page_title": title, "header_title": title},
     )
 
 
@@ -108,25 +123,20 @@ def listing_request(request: HttpRequest, pk: str) -> HttpResponse:
     _require_manager(request)
     item = _one(ListingRequest.objects.select_related("organisation"), pk)
     assert isinstance(item, ListingRequest)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and item.is_open and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        decide_listing_request(item, approve, request.user, request)
-        messages.success(
-            request,
-            "Approved: the listing is published and the requester invited as lead editor."
-            if approve
-            else "Refused: the draft listing is deleted.",
-        )
-        return redirect("onboarding_listing_requests")
-    return render(
+    title = f"Request to be listed #{item.pk}"
+    return _decide(
         request,
+        item,
+        decide_listing_request,
+        (
+            "Approved: the listing is published and the requester invited as lead editor.",
+            "Refused: the draft listing is deleted.",
+        ),
+        "onboarding_listing_requests",
         "onboarding/admin/listing_request.html",
         {
-            "page_title": f"Request to be listed #{item.pk}",
-            "header_title": f"Request to be listed #{item.pk}",
-            "item": item,
+            "page_title": title,
+            "header_title": title,
             "pages": [page.specific for page in draft_pages(item)],
-            "form": form,
         },
     )
