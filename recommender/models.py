@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
@@ -41,9 +42,11 @@ class NeedMapping(models.Model):
     keywords = models.TextField(
         blank=True,
         help_text=(
-            "Words and phrases people and listings use for this, separated by commas, "
-            "e.g. \u201clonely, meet people, coffee morning\u201d. A listing matches a "
-            "phrase only when it has all of its words together, never one word alone."
+            "Interests only: words and phrases people and listings use for this, "
+            "separated by commas, e.g. \u201cknitting, sewing, craft group\u201d. A "
+            "listing matches a phrase only when it has all of its words together. A "
+            "need\u2019s phrases are edited once, on its concept under Concepts (the "
+            "concept whose identifier is this need\u2019s code), and serve search too."
         ),
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -63,6 +66,18 @@ class NeedMapping(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == MappingKind.NEED and self.keywords.strip():
+            raise ValidationError(
+                {
+                    "keywords": (
+                        "A need\u2019s phrases live on its concept: add them under Concepts, "
+                        f"to the concept \u201c{self.code}\u201d, where search uses them too."
+                    )
+                }
+            )
 
 
 class FeedbackLabel(models.TextChoices):

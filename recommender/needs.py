@@ -4,9 +4,10 @@ The seed file (``needs_seed.json``) is the starting point; council staff edit th
 ``NeedMapping`` rows afterwards, and the live site reads the rows. The evaluation
 reads the seed file directly so it runs without a database.
 
-A need's phrases are its own keywords plus those of the concept of the same code in
-the concept lexicon (``vocabulary``), the one search expands queries with: so a phrase
-staff add to a need concept in the admin serves both search and suggestions.
+A need's phrases are the listing-say phrases of the concept of the same code in the
+concept lexicon (``vocabulary``), the one search expands queries with: edited once, in
+the admin's Concepts, they serve both search and suggestions. An interest (no concept)
+keeps its own keywords.
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ class NeedSpec:
 
     @property
     def phrases(self) -> list[str]:
-        """The keywords as phrases (comma-separated) and the concept's phrases, each
-        matched only as a whole."""
+        """A need's concept phrases, or an interest's keywords as phrases (comma-
+        separated), each matched only as a whole."""
+        own = self.concept_phrases if self.kind == "need" else split_phrases(self.keywords)
         seen: dict[str, str] = {}
-        for phrase in (*split_phrases(self.keywords), *self.concept_phrases):
+        for phrase in own:
             seen.setdefault(phrase.casefold(), phrase)
         return list(seen.values())
 
@@ -126,7 +128,9 @@ def load_need_mappings(need_model: Any, term_model: Any, path: Path = SEED_PATH)
                     "kind": kind,
                     "label": item["label"],
                     "reason": item.get("reason", ""),
-                    "keywords": item.get("keywords", ""),
+                    # A need's words are its concept's (``vocabulary.seed`` puts the
+                    # seed's there); only an interest keeps its own.
+                    "keywords": item.get("keywords", "") if kind == "interest" else "",
                     "sort_order": order,
                 },
             )

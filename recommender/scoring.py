@@ -190,9 +190,9 @@ def serving(art: Artefacts, spec: NeedSpec) -> npt.NDArray[np.bool_]:
 
 
 def need_text(spec: NeedSpec, art: Artefacts) -> str:
-    """A need's query words: its label, keywords and its categories' names and synonyms."""
+    """A need's query words: its label, phrases and its categories' names and synonyms."""
     return " ".join(
-        [spec.label, spec.keywords, *(art.term_words.get(c, "") for c in spec.term_codes)]
+        [spec.label, *spec.phrases, *(art.term_words.get(c, "") for c in spec.term_codes)]
     )
 
 

@@ -58,12 +58,6 @@ class IndexedListing(models.Model):
     last_verified_on = models.DateField(null=True)
     #: FLAG_* bits of the booleans above, so searches fetch one integer per row.
     flags = models.PositiveIntegerField(default=0)
-    #: Folded "title\nkeywords\nsummary\norganisation" and where each part ends, so
-    #: the snapshot can weight a match by the best column (textmatch.concept_raw).
-    rank_text = models.TextField(blank=True)
-    rank_title_end = models.PositiveIntegerField(default=0)
-    rank_keywords_end = models.PositiveIntegerField(default=0)
-    rank_summary_end = models.PositiveIntegerField(default=0)
     search_vector = SearchVectorField(null=True)
 
     class Meta:

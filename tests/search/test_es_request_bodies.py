@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from geography.gazetteer import ResolvedLocation
-from search.backends.elasticsearch.query import search_body
+from search.backends.elasticsearch.query import search_body, suggest_body
 from search.backends.lexicon import Lexicon, file_lines
 from search.query import SearchFilters, SearchQuery, parse_text
 
@@ -140,16 +140,21 @@ def test_every_shape_asks_for_every_facet_and_a_stable_order(shape: str) -> None
     assert body["track_total_hits"] is True
 
 
-def test_spelling_is_left_to_elasticsearch() -> None:
-    """No vocabulary and no "Did you mean": a typed word is matched with fuzziness
-    (first letter kept), so the body is the same with correction on or off."""
-    on = SearchQuery(text="lunch clb")
-    off = SearchQuery(text="lunch clb", correct_spelling=False)
-    body = search_body(on, NOW, parse_text(on.text, SYNONYMS))
-    assert body == search_body(off, NOW, parse_text(off.text, SYNONYMS))
+def test_typed_words_match_exactly_and_unknown_words_are_asked_of_the_suggester() -> None:
+    """No fuzziness in the search (it would match a real word to another); a word
+    nothing knows is corrected first, from the term suggester (``suggest_body``), and
+    the search body is built from the corrected words."""
+    query = SearchQuery(text="lunch clb")
+    body = search_body(query, NOW, parse_text(query.text, SYNONYMS))
+    assert "fuzziness" not in json.dumps(body)
     typed = body["query"]["function_score"]["query"]["bool"]["must"][0]["bool"]["should"]
-    clb = typed[1]["dis_max"]["queries"][0]["multi_match"]
-    assert (clb["query"], clb["fuzziness"], clb["prefix_length"]) == ("clb", "AUTO", 1)
+    assert typed[1]["dis_max"]["queries"][0]["multi_match"]["query"] == "clb"
+    asked = suggest_body(["clb", "crochett"])
+    assert asked["size"] == 0 and asked["track_total_hits"] is False
+    assert [s["text"] for s in asked["suggest"].values()] == ["clb", "crochett"]
+    term = asked["suggest"]["word_1"]["term"]
+    assert term["field"] == "words" and term["suggest_mode"] == "missing"
+    assert (term["prefix_length"], term["max_edits"], term["size"]) == (1, 2, 1)
 
 
 def test_text_scoring_follows_the_ranking_formula() -> None:

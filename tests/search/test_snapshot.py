@@ -19,8 +19,6 @@ from geography.distance import haversine_miles
 from geography.gazetteer import ResolvedLocation
 from search.backends import get_search_backend
 from search.backends.database import postgres, snapshot
-from search.backends.database.snapshot import Record
-from search.backends.database.textmatch import Concept, concept_raw
 from search.documents import ListingDocument, RadiusCoverage, Slot, Venue
 from search.query import SearchFilters, SearchQuery
 
@@ -111,9 +109,14 @@ def test_filters_match_the_sql_filters(
 def test_geography_matches_a_brute_force_check(indexed: Any) -> None:
     snap = snapshot.snapshot_for(snapshot.current_generation())
     docs = {d.page_id: d for d in generated_documents(120)}
-    where = ResolvedLocation(
-        "postcode", "BH1 1AA", BH1.lat + 0.05, BH1.lon, lad_code=BCP, upper_tier_code=BCP
-    )
+    # Venues are read by grid row of latitude: places on a row's edge, inside a row,
+    # and with boxes spanning one row or several.
+    for lat, lon in ((0.05, 0.0), (0.0, 0.1), (-0.12, -0.2), (0.1731, 0.05)):
+        check_geography(snap, docs, BH1.lat + lat, BH1.lon + lon)
+
+
+def check_geography(snap: Any, docs: dict[int, Any], lat: float, lon: float) -> None:
+    where = ResolvedLocation("postcode", "BH1 1AA", lat, lon, lad_code=BCP, upper_tier_code=BCP)
     for radius in (1.0, 3.0, 10.0):
         expected: dict[int, float] = {}
         covering = set()
@@ -135,31 +138,6 @@ def test_geography_matches_a_brute_force_check(indexed: Any) -> None:
             for pk, miles in match.distances.items():
                 assert miles == pytest.approx(expected[pk], abs=1e-9)
             assert match.covering == covering & keep
-
-
-def record(text: str, title: str, keywords: str, summary: str) -> Record:
-    title_end = len(title)
-    keywords_end = title_end + 1 + len(keywords)
-    summary_end = keywords_end + 1 + len(summary)
-    return Record(0, 0, "", None, None, None, (), text, title_end, keywords_end, summary_end)
-
-
-def test_concept_score_weights_the_column_of_the_first_hit() -> None:
-    title, keywords, summary = "lunch club", "social groups", "hot meals"
-    r = record(f"{title}\n{keywords}\n{summary}\nage concern\nsoup", title, keywords, summary)
-
-    def typed(word: str) -> float:
-        return concept_raw(r, [Concept(2.0, [word])], [1.0])
-
-    assert typed("lunch") == 2.0 * (1 + 3.0)
-    assert typed("social") == 2.0 * (1 + 2.0)
-    assert typed("meal") == 2.0 * (1 + 1.5)
-    assert typed("concern") == 2.0 * (1 + 1.0)
-    assert typed("soup") == 2.0 * (1 + 1.0)
-    assert typed("walking") == 2.0  # matched by stem only
-    # A synonym's match counts EXPANDED (0.5); concepts add up; unmatched ones add 0.
-    concepts = [Concept(1.0, ["soup"], ["club"]), Concept(0.5, ["meal"]), Concept(9.0, ["x"])]
-    assert concept_raw(r, concepts, [0.5, 1.0, 0.0]) == 0.5 * 4.0 + 0.5 * 2.5
 
 
 def test_snapshot_follows_every_index_write(indexed: Any) -> None:

@@ -10,10 +10,12 @@ never returned, so the delta overrides the base.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,8 @@ from search.documents import Slot
 from search.query import SearchFilters, valid_codes
 
 from .. import base
-from .columns import NO_AGE, Columns, unpack_string, unpack_strings
+from .arrays import unique_inverse, unique_sorted
+from .columns import NO_AGE, Columns, band_rows, unpack_string, unpack_strings
 
 ATTENDANCE_BITS = {
     "in_person": models.FLAG_IN_PERSON,
@@ -43,15 +46,6 @@ EMPTY = np.empty(0, dtype=np.int64)
 TABLE_CODES = {"category": "category_start", "slots": "slot_start"}
 
 
-class RankRecord(NamedTuple):
-    """``textmatch.RankText`` of one listing, decoded from the snapshot's blob."""
-
-    rank_text: str
-    title_end: int
-    keywords_end: int
-    summary_end: int
-
-
 @dataclass
 class GeoMatch:
     """Listings near a place, by position (sorted): the distance in miles to the
@@ -61,7 +55,12 @@ class GeoMatch:
     positions: np.ndarray
     miles: np.ndarray
     covers: np.ndarray
-    page_ids: np.ndarray
+    snap: ListingSnapshot = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def page_ids(self) -> np.ndarray:
+        # Only when asked: a search reads the page's few ids, not every candidate's.
+        return self.snap.page_ids(self.positions)
 
     @property
     def distances(self) -> dict[int, float]:
@@ -71,6 +70,10 @@ class GeoMatch:
     @property
     def covering(self) -> set[int]:
         return set(self.page_ids[self.covers].tolist())
+
+
+#: Sets of area codes whose covering listings a segment remembers.
+MAX_AREA_SETS = 512
 
 
 class Segment:
@@ -89,8 +92,27 @@ class Segment:
         # Degrees of latitude no coverage circle reaches beyond (a degree is 69.09
         # miles on the haversine's sphere; kept generous): ``_covering`` measures
         # only the circles whose centre is that close in latitude.
+        self._areas: dict[frozenset[str], np.ndarray] = {}
         reach = cols["circle_reach"]
         self.circle_window = float(np.max(reach)) / 69.0 * 1.01 + 1e-6 if len(reach) else 0.0
+
+    def covering_areas(self, codes: AbstractSet[str]) -> np.ndarray:
+        """Sorted local positions of the listings covering any of these area codes;
+        remembered per set of codes (a searcher's council, county and the UK: the
+        same few sets again and again, thousands of listings at national scale)."""
+        key = frozenset(codes)
+        found = self._areas.get(key)
+        if found is None:
+            off, parts = self.cols["area_off"], []
+            for code in key:
+                n = self.area_index.get(code)
+                if n is not None:
+                    parts.append(self.cols["area_pos"][int(off[n]) : int(off[n + 1])])
+            found = unique_sorted(np.concatenate(parts).astype(np.int64)) if parts else EMPTY
+            if len(self._areas) >= MAX_AREA_SETS:
+                self._areas.clear()
+            self._areas[key] = found
+        return found
 
     def alive(self, local: np.ndarray) -> np.ndarray:
         return local if self.dead is None else local[~self.dead[local]]
@@ -160,7 +182,7 @@ class ListingSnapshot:
 
     def positions_of(self, page_ids: np.ndarray) -> np.ndarray:
         """Sorted positions of those of ``page_ids`` in the snapshot (others dropped)."""
-        wanted = np.unique(np.asarray(page_ids, dtype=np.int64))
+        wanted = unique_sorted(np.asarray(page_ids, dtype=np.int64))
         parts = []
         for seg in self.segments:
             ids = seg.cols["ids"]
@@ -188,14 +210,12 @@ class ListingSnapshot:
             if local_only is not None:
                 cover = np.intersect1d(cover, local_only)
             cover_parts.append(cover + seg.start)
-        near_pos, near_miles = np.concatenate(near_parts), np.concatenate(miles_parts)
-        cover = np.concatenate(cover_parts)
-        positions = _merge_sorted(near_pos.astype(np.int64), cover.astype(np.int64))
-        miles_all = np.full(len(positions), np.nan)
-        miles_all[np.searchsorted(positions, near_pos)] = near_miles
-        covers = np.zeros(len(positions), dtype=bool)
-        covers[np.searchsorted(positions, cover)] = True
-        return GeoMatch(positions, miles_all, covers, self.page_ids(positions))
+        near_pos = np.concatenate(near_parts).astype(np.int64)
+        near_miles = np.concatenate(miles_parts)
+        positions, miles_all, covers = _merge_sorted(
+            near_pos, near_miles, np.concatenate(cover_parts).astype(np.int64)
+        )
+        return GeoMatch(positions, miles_all, covers, self)
 
     # ------------------------------------------------------------------ filters
 
@@ -240,7 +260,7 @@ class ListingSnapshot:
     def open_mask(self, positions: np.ndarray, filters: SearchFilters, now: dt.datetime) -> Any:
         """Which of ``positions`` are open as ``open_now``/``open_time`` ask: each
         distinct set of opening times is checked once."""
-        unique, inverse = np.unique(self.take("slots", positions), return_inverse=True)
+        unique, inverse = unique_inverse(self.take("slots", positions))
         table = np.array(
             [_open_matches(self._slot_text(int(u)), filters, now) for u in unique], dtype=bool
         )
@@ -253,49 +273,6 @@ class ListingSnapshot:
                 return unpack_string(cols["slot_blob"], cols["slot_off"], code - seg.slot_start)
         raise IndexError(code)
 
-    # ------------------------------------------------------------------ text
-
-    def rank_record(self, page_id: int) -> RankRecord:
-        positions = self.positions_of(np.array([page_id]))
-        if not len(positions):
-            raise KeyError(page_id)
-        seg = next(s for s in self.segments if s.local(positions)[0][0])
-        pos = int(positions[0]) - seg.start
-        off, ends = seg.cols["text_off"], seg.cols["text_ends"][pos]
-        text = bytes(seg.cols["text_blob"][int(off[pos]) : int(off[pos + 1])]).decode()
-        return RankRecord(text, int(ends[0]), int(ends[1]), int(ends[2]))
-
-    def rank_records_at(self, positions: np.ndarray) -> list[RankRecord]:
-        """The ``RankRecord``s of the listings at ``positions`` (the page's few)."""
-        out: list[RankRecord] = [None] * len(positions)  # type: ignore[list-item]
-        for seg in self.segments:
-            inside, local = seg.local(positions)
-            if not len(local):
-                continue
-            cols = seg.cols
-            starts, ends = cols["text_off"][local].tolist(), cols["text_off"][local + 1].tolist()
-            bounds = cols["text_ends"][local].tolist()
-            blob = cols["text_blob"]
-            for n, a, b, (t, k, s) in zip(
-                np.flatnonzero(inside).tolist(), starts, ends, bounds, strict=True
-            ):
-                out[n] = RankRecord(bytes(blob[a:b]).decode(), t, k, s)
-        return out
-
-    def rank_records(self) -> RankRecords:
-        return RankRecords(self)
-
-
-class RankRecords:
-    """``page id -> RankRecord``, decoded on demand (``textmatch.TextScores`` reads
-    it only for the listings that can reach the page)."""
-
-    def __init__(self, snap: ListingSnapshot) -> None:
-        self._snap = snap
-
-    def __getitem__(self, page_id: int) -> RankRecord:
-        return self._snap.rank_record(page_id)
-
 
 def _near(
     seg: Segment, location: ResolvedLocation, radius: float, only: np.ndarray | None
@@ -305,14 +282,7 @@ def _near(
     c = seg.cols
     if only is None:
         min_lat, max_lat, min_lon, max_lon = bounding_box(location.lat, location.lon, radius)
-        band_lat = c["band_lat"]
-        band = slice(
-            int(np.searchsorted(band_lat, min_lat, side="left")),
-            int(np.searchsorted(band_lat, max_lat, side="right")),
-        )
-        lons = c["band_lon"][band]
-        inside = (lons >= min_lon) & (lons <= max_lon)
-        pos, lats, lons = c["band_pos"][band][inside], band_lat[band][inside], lons[inside]
+        pos, lats, lons = _in_box(c, min_lat, max_lat, min_lon, max_lon)
     else:
         pos, lats, lons = _venues_of(c, only)
     if not len(pos):
@@ -323,7 +293,7 @@ def _near(
     if not len(pos):
         return EMPTY, np.empty(0)
     # By position, then each listing's nearest venue (one sort key, not two).
-    order = np.argsort(pos, kind="stable")
+    order = np.argsort(pos)  # any order within a listing: its minimum is taken
     pos, miles = pos[order], miles[order]
     first = np.ones(len(pos), dtype=bool)
     first[1:] = pos[1:] != pos[:-1]
@@ -331,32 +301,67 @@ def _near(
     return pos[starts], np.minimum.reduceat(miles, starts)
 
 
-def _merge_sorted(many: np.ndarray, few: np.ndarray) -> np.ndarray:
-    """The union of two sorted arrays of unique positions (``np.union1d`` without
-    sorting ``many`` again: the covering listings go in where they belong)."""
-    if not len(many) or not len(few):
-        return np.concatenate([many, few]) if len(many) else few
-    at = np.searchsorted(many, few)
-    known = many[np.minimum(at, len(many) - 1)] == few
-    return np.insert(many, at[~known], few[~known])
+def _in_box(
+    c: Columns, min_lat: float, max_lat: float, min_lon: float, max_lon: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions, lats, lons) of the venues in the box: per grid row it spans, the
+    slice of that row within its longitudes (rows are sorted by longitude)."""
+    rows = c["band_row"]
+    first, last = band_rows(np.array([min_lat, max_lat]))
+    lo_row = int(np.searchsorted(rows, first, side="left"))
+    hi_row = int(np.searchsorted(rows, last, side="right"))
+    slices = []
+    start = lo_row
+    while start < hi_row:
+        # This row's end, then its longitudes' slice: two binary searches per row.
+        end = int(np.searchsorted(rows, rows[start], side="right"))
+        lons = c["band_lon"][start:end]
+        a = start + int(np.searchsorted(lons, min_lon, side="left"))
+        b = start + int(np.searchsorted(lons, max_lon, side="right"))
+        if b > a:
+            slices.append(slice(a, b))
+        start = end
+    if not slices:
+        return EMPTY, np.empty(0), np.empty(0)
+    index = np.concatenate([np.arange(s.start, s.stop) for s in slices])
+    lats = c["band_lat"][index]
+    inside = (lats >= min_lat) & (lats <= max_lat)
+    index = index[inside]
+    return c["band_pos"][index], lats[inside], c["band_lon"][index]
+
+
+def _merge_sorted(
+    near: np.ndarray, miles: np.ndarray, cover: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The union of the near listings' and the covering listings' sorted, unique
+    positions, with each one's distance (NaN when only covering) and whether it
+    covers: one binary search of the covering listings among the near ones."""
+    covers = np.zeros(len(near), dtype=bool)
+    if not len(cover):
+        return near, miles, covers
+    at = np.searchsorted(near, cover)
+    known = near[np.minimum(at, max(len(near) - 1, 0))] == cover if len(near) else at < 0
+    covers[at[known]] = True
+    new, where = cover[~known], at[~known]
+    return (
+        np.insert(near, where, new),
+        np.insert(miles, where, np.nan),
+        np.insert(covers, where, True),
+    )
 
 
 def _covering(seg: Segment, location: ResolvedLocation) -> np.ndarray:
     """Local positions of ``seg``'s listings covering the searcher's area or point."""
     c = seg.cols
-    off, parts = c["area_off"], []
-    for code in location.area_codes | {UK_CODE}:
-        n = seg.area_index.get(code)
-        if n is not None:
-            parts.append(c["area_pos"][int(off[n]) : int(off[n + 1])])
+    parts = [seg.covering_areas(location.area_codes | {UK_CODE})]
     if len(c["circle_pos"]):
         lats = c["circle_lat"]
         near = np.flatnonzero(np.abs(lats - location.lat) <= seg.circle_window)
         miles = haversine_miles_array(location.lat, location.lon, lats[near], c["circle_lon"][near])
         parts.append(c["circle_pos"][near][miles <= c["circle_reach"][near]])
-    if not parts:
-        return EMPTY
-    return np.unique(np.concatenate(parts)).astype(np.int64)
+    if len(parts) == 1:
+        return parts[0]
+    return unique_sorted(np.concatenate(parts).astype(np.int64))
 
 
 def _venues_of(cols: Columns, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ else (the snapshot, scoring, facets, the writer) is shared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,22 +18,15 @@ from django.db.models.expressions import RawSQL
 from search.documents import ListingDocument
 from search.query import ParsedText, SearchQuery
 
-#: The exact text parts of matched listings, by snapshot position, when
-#: ``Matches.text`` holds only upper bounds (``scoring.rank`` refines just the rows
-#: that can reach the page).
-ExactText = Callable[[np.ndarray], np.ndarray]
-
 
 @dataclass
 class Matches:
     """What an engine matched: snapshot positions (sorted) of the listings that
     pass every column filter (and, with a place, are near or cover it), and their
-    text part of ``search.ranking`` (None without query words). With
-    ``exact_text``, ``text`` is an upper bound of it per listing."""
+    text part of ``search.ranking`` (None without query words)."""
 
     positions: np.ndarray
     text: np.ndarray | None = None
-    exact_text: ExactText | None = None
 
 
 class Engine(Protocol):
@@ -49,6 +42,11 @@ class Engine(Protocol):
     def clear_text(self) -> None: ...
 
     def optimize(self) -> None: ...
+
+    def prepare_base(self, previous_generation: int | None, snap: Any) -> None:
+        """After a new base was built and shared (``snapshot.compact``): whatever
+        the engine keeps per base, made ready before searches need it."""
+        ...
 
     def matches(
         self, query: SearchQuery, parsed: ParsedText, snap: Any, radius: float

@@ -239,3 +239,7 @@ def clear_text() -> None:
 
 def optimize() -> None:
     """Nothing to do: PostgreSQL keeps its GIN index compact itself."""
+
+
+def prepare_base(previous_generation: int | None, snap: Any) -> None:
+    """Nothing to do: PostgreSQL's text index is not kept per base."""

@@ -7,14 +7,14 @@ candidates with ``search.ranking`` as array arithmetic, selects the requested pa
 with ``np.partition`` (top-k, not a full sort) and fetches its display fields in
 one more query. Per-listing Python is left only where a rule is not arithmetic:
 freshness per distinct verification date, opening times per distinct set of slots,
-and the exact text part for the rows that can still reach the page.
+and the page's own rows (display fields, "why this matched").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from search.models import IndexedListing
 from search.query import ParsedText, SearchHit, SearchQuery, SearchResults, matched_terms
 
 from .. import base
+from .arrays import unique_inverse
 from .engines import Engine, Matches
 from .facets import count_facets
 from .snapshot import GeoMatch, ListingSnapshot
@@ -44,9 +45,7 @@ def rank(
     radius: float,
     engine: Engine,
 ) -> SearchResults:
-    """Score, count and page the matched listings: the same for every engine. With
-    ``found.exact_text``, ``found.text`` is an upper bound of each text part, and
-    the exact part is asked for only as far as the page needs (see ``top_exact``)."""
+    """Score, count and page the matched listings: the same for every engine."""
     now = base.local_now()
     filters = query.filters
     pos = found.positions
@@ -78,14 +77,8 @@ def rank(
     primary = None
     if query.sort == "distance" and geo is not None:
         primary = np.where(np.isnan(distance), np.inf, distance)
-    if found.exact_text is None:
-        order = top(n, score, ids, primary)
-        scores = score[order]
-    else:
-        exact_text = found.exact_text
-        order, scores = top_exact(
-            n, score, ids, primary, geo_part, fresh, lambda rows: exact_text(pos[rows])
-        )
+    order = top(n, score, ids, primary)
+    scores = score[order]
     page = order[start:]
     window = [
         (int(ids[i]), float(s), None if np.isnan(distance[i]) else float(distance[i]), bool(c))
@@ -128,7 +121,7 @@ def freshness(verified: np.ndarray, today: dt.date) -> np.ndarray:
     if high - low <= DENSE_DAYS:  # a table over the range of dates: no sort needed
         dense = np.array([value(day) for day in range(low, high + 1)], dtype=np.float64)
         return dense[verified - low]
-    unique, inverse = np.unique(verified, return_inverse=True)
+    unique, inverse = unique_inverse(verified)
     table = np.array([value(day) for day in unique.tolist()], dtype=np.float64)
     return table[inverse].reshape(-1)
 
@@ -167,52 +160,6 @@ def top(n: int, score: np.ndarray, ids: np.ndarray, primary: np.ndarray | None =
     if primary is not None:
         keys = (*keys, primary[subset])
     return subset[np.lexsort(keys)][:n]
-
-
-def top_exact(
-    n: int,
-    bound: np.ndarray,
-    ids: np.ndarray,
-    primary: np.ndarray | None,
-    geo_part: np.ndarray,
-    fresh: np.ndarray,
-    exact_text: Callable[[np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """``top`` by exact scores when ``bound`` holds upper bounds of them (the text
-    part at its largest): (indices, exact scores). ``exact_text(rows)`` gives the
-    exact text parts of those rows (indices into these arrays).
-
-    A row's key can only grow (sort later) once its exact text part is known. The
-    best ``m`` rows by bound are rescored; once the next bound already sorts after
-    the n-th exact row, no row left can enter. Otherwise ``m`` doubles.
-    """
-    if n <= 0 or not len(bound):
-        return EMPTY, np.zeros(0)
-    exact: dict[int, float] = {}
-    combine: Any = ranking.score  # over arrays: plain arithmetic
-
-    def key(score: float, i: int) -> tuple[float, ...]:
-        head = () if primary is None else (float(primary[i]),)
-        return (*head, -score, int(ids[i]))
-
-    m = n
-    while True:
-        candidates = top(m + 1, bound, ids, primary)
-        scored = candidates[:m]
-        new = np.array([i for i in scored.tolist() if i not in exact], dtype=np.int64)
-        if len(new):
-            text = exact_text(new)
-            values = combine(text, geo_part[new], fresh[new])
-            exact.update(zip(new.tolist(), np.asarray(values).tolist(), strict=True))
-        scores = np.array([exact[i] for i in scored.tolist()], dtype=np.float64)
-        local = top(n, scores, ids[scored], None if primary is None else primary[scored])
-        kept, kept_scores = scored[local], scores[local]
-        if len(candidates) <= m:
-            return kept, kept_scores
-        following = int(candidates[m])
-        if key(float(bound[following]), following) > key(float(kept_scores[-1]), int(kept[-1])):
-            return kept, kept_scores
-        m *= 2
 
 
 def _hits(

@@ -34,7 +34,7 @@ from .columns import DTYPES, Columns, check_columns
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the arrays' meaning changes: files of another format are ignored.
-FORMAT = 1
+FORMAT = 3
 DEFAULT_GRACE_SECONDS = 600
 #: Generations kept regardless of age (the newest ones).
 KEEP_NEWEST = 2
@@ -148,6 +148,67 @@ def save(generation: int, cols: Columns, last_seq: int) -> bool:
         return False
     prune(root, keep=final)
     return True
+
+
+# ------------------------------------------------------------------ text bitmaps
+# A base's bitmaps (``textbits``) live in its generation's directory, so they go
+# with it; each is ``<key>.npy`` with the expression beside it in ``<key>.expr``
+# (what the next base's build reads to compute the same ones again).
+
+
+def _bits_path(generation: int, expression: str) -> Path | None:
+    root = directory()
+    if root is None:
+        return None
+    key = hashlib.sha256(expression.encode()).hexdigest()[:32]
+    return root / str(generation) / "bits" / key
+
+
+def load_bits(generation: int, expression: str, size: int) -> np.ndarray | None:
+    """The shared bitmap of ``expression`` over base ``generation`` (``size`` rows),
+    or None when no process on this machine has written it."""
+    path = _bits_path(generation, expression)
+    if path is None:
+        return None
+    try:
+        bits = _load_array(path.with_suffix(".npy"))
+    except (OSError, ValueError, EOFError):
+        return None
+    if bits.dtype != np.uint8 or bits.shape != ((size + 7) // 8,):
+        return None
+    return bits
+
+
+def save_bits(generation: int, expression: str, bits: np.ndarray) -> None:
+    """Share a bitmap with the machine's other processes (best effort: only into a
+    base directory that exists; a file is renamed into place whole)."""
+    path = _bits_path(generation, expression)
+    if path is None or not path.parent.parent.is_dir():
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npy", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, np.ascontiguousarray(bits, dtype=np.uint8), allow_pickle=False)
+        os.chmod(tmp, 0o644)
+        path.with_suffix(".expr").write_text(expression, encoding="utf-8")
+        os.rename(tmp, path.with_suffix(".npy"))
+    except OSError as exc:
+        log.warning("could not share a search bitmap (%s)", type(exc).__name__)
+
+
+def bit_expressions(generation: int) -> list[str]:
+    """The expressions whose bitmaps base ``generation`` has on this machine."""
+    path = _bits_path(generation, "")
+    if path is None or not path.parent.is_dir():
+        return []
+    found = []
+    for entry in path.parent.glob("*.expr"):
+        try:
+            found.append(entry.read_text(encoding="utf-8"))
+        except OSError:
+            continue
+    return sorted(found)
 
 
 def prune(root: Path, keep: Path) -> None:

@@ -30,11 +30,10 @@ for the page of results only.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -42,10 +41,10 @@ from django.db import connection, transaction
 from search import changelog, models
 
 from . import engines, snapfiles
-from .columnar import GeoMatch, ListingSnapshot, RankRecord, removed_ids
+from .columnar import GeoMatch, ListingSnapshot, removed_ids
 from .columns import Columns, build_columns
 
-__all__ = ["GeoMatch", "ListingSnapshot", "RankRecord", "Record"]
+__all__ = ["GeoMatch", "ListingSnapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +55,6 @@ STATE_TABLE = models.IndexState._meta.db_table
 DEFAULT_DELTA_MAX_ROWS = 2000
 DEFAULT_CHANGELOG_KEEP_ROWS = 20_000
 T = TypeVar("T")
-
-
-class Record(NamedTuple):
-    """One listing's filter and rank columns as a plain record (tests of the text
-    scorer build these; it reads only the ``textmatch.RankText`` fields)."""
-
-    flags: int
-    open_days: int
-    categories: str
-    last_verified_on: dt.date | None
-    min_age: int | None
-    max_age: int | None
-    slots: Any
-    rank_text: str
-    title_end: int
-    keywords_end: int
-    summary_end: int
 
 
 def current_generation() -> int:
@@ -146,7 +128,10 @@ def compact() -> int:
     ``SEARCH_CHANGELOG_KEEP_ROWS``: a base elsewhere (another machine's) that far
     behind would have too large a delta anyway, so it loses nothing by a rebuild.
     """
+    previous = snapfiles.newest()
     snap = _build_and_share()
+    # The engine's own per-base data (SQLite: the text bitmaps searched lately).
+    engines.current().prepare_base(previous, snap)
     keep = int(getattr(settings, "SEARCH_CHANGELOG_KEEP_ROWS", DEFAULT_CHANGELOG_KEEP_ROWS))
     with transaction.atomic():
         changelog.prune_through(snap.last_seq - keep)
@@ -231,7 +216,7 @@ def _read_columns(ids: Sequence[int] | None) -> Columns:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT page_id, flags, open_days, categories, last_verified_on, min_age, "  # noqa: S608
-            "max_age, slots, rank_text, rank_title_end, rank_keywords_end, rank_summary_end "
+            "max_age, slots "
             f"FROM {LISTING_TABLE}" + where.format(column="page_id"),
             params,
         )

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from directory.bulk_sql import insert_values, prepare_rows
-from directory.text import fold, tokens
+from directory.text import tokens
 from search import changelog
 from search.documents import ListingDocument
 from search.models import (
@@ -159,17 +159,8 @@ FLAG_BITS = (
 
 
 def _listing(d: ListingDocument) -> IndexedListing:
-    title, keywords = fold(d.title), fold(d.keywords.replace("\n", " "))
-    summary, organisation = fold(d.summary), fold(d.organisation)
-    title_end = len(title)
-    keywords_end = title_end + 1 + len(keywords)
-    summary_end = keywords_end + 1 + len(summary)
     return IndexedListing(
         flags=sum(bit for bit, test in FLAG_BITS if test(d)),
-        rank_text="\n".join((title, keywords, summary, organisation)),
-        rank_title_end=title_end,
-        rank_keywords_end=keywords_end,
-        rank_summary_end=summary_end,
         page_id=d.page_id,
         title=d.title[:255],
         summary=d.summary,

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 
+from directory.text import tokens
 from geography.distance import haversine_miles
 from geography.gazetteer.types import ResolvedLocation
 from search.documents import ListingDocument, build_documents, iter_documents
@@ -27,17 +28,19 @@ from search.query import (
     SearchHit,
     SearchQuery,
     SearchResults,
+    content_words,
     matched_terms,
     parse_text,
     with_phrase_words,
 )
+from search.spelling import is_english_word
 
 from .. import base
 from ..base import Progress, empty_facets, search_radius
 from ..lexicon import Lexicon, cached_lexicon
 from . import bulk
 from .mapping import MAPPINGS, index_settings, to_source
-from .query import search_body
+from .query import search_body, suggest_body
 
 logger = logging.getLogger(__name__)
 LEXICON_TTL_SECONDS = 300
@@ -67,7 +70,7 @@ class ElasticsearchBackend(base.SearchBackend):
     # ------------------------------------------------------------------ indices
 
     def lexicon(self) -> Lexicon:
-        # No vocabulary: Elasticsearch corrects typos itself (fuzziness AUTO).
+        # No vocabulary: the index's words are the term suggester's (``_corrections``).
         version = int(time.time() // LEXICON_TTL_SECONDS)
         return cached_lexicon(f"es:{self.alias}", version, lambda: ())
 
@@ -190,7 +193,8 @@ class ElasticsearchBackend(base.SearchBackend):
         from elasticsearch import NotFoundError
 
         lexicon = self.lexicon()
-        parsed = parse_text(query.text, lexicon.synonyms, None)
+        correct = self._corrections(query.text, lexicon) if query.correct_spelling else None
+        parsed = parse_text(query.text, lexicon.synonyms, correct)
         body = search_body(query, base.local_now(), parsed)
         results = SearchResults(
             hits=[],
@@ -198,6 +202,7 @@ class ElasticsearchBackend(base.SearchBackend):
             facets=empty_facets(),
             page=query.safe_page,
             per_page=query.safe_per_page,
+            corrected_text=parsed.corrected_text,
             expanded_terms=parsed.expanded_terms,
         )
         try:
@@ -215,6 +220,36 @@ class ElasticsearchBackend(base.SearchBackend):
         for hit in response["hits"]["hits"]:
             results.hits.append(_hit(hit, query.location, radius, parsed))
         return results
+
+    def _corrections(self, text: str, lexicon: Lexicon) -> Callable[[str], str | None] | None:
+        """Corrections for the words no dictionary, no synonym and no listing knows,
+        from one term-suggester request (none when every word is known). A failed
+        request corrects nothing: the search itself still runs."""
+        from elasticsearch import ApiError, TransportError
+
+        unknown = [
+            word
+            for word in dict.fromkeys(content_words(text))
+            if len(word) >= 3
+            and not word.isdigit()
+            and not lexicon.knows(word)
+            and not is_english_word(word)
+        ]
+        if not unknown:
+            return None
+        try:
+            response = self.client.search(index=self.alias, **suggest_body(unknown))
+        except (ApiError, TransportError) as exc:
+            logger.warning("spelling suggestions failed (%s)", type(exc).__name__)
+            return None
+        fixes: dict[str, str] = {}
+        suggestions = response.get("suggest", {})
+        for n, word in enumerate(unknown):
+            for entry in suggestions.get(f"word_{n}", [])[:1]:
+                options = entry.get("options") or []
+                if options and (fixed := " ".join(tokens(str(options[0].get("text", ""))))):
+                    fixes[word] = fixed
+        return fixes.get
 
 
 #: Wagtail's convention: a backend module names its class ``SearchBackend``.

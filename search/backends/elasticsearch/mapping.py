@@ -6,6 +6,8 @@ and the taxonomy synonyms (``updateable``, so synonyms can be reloaded without a
 reindex via the reload-search-analyzers API). Venues are a multi-valued
 ``geo_point``; covered GSS codes are ``keyword``s; radius coverages are indexed as
 polygons (``geo_shape``) so "does it cover this point" is one ``intersects`` query.
+Every text field is also copied, unstemmed, into ``words``: the vocabulary the term
+suggester corrects unknown words against (``search.spelling``'s rules).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ TEXT_FIELDS = ("title", "summary", "description", "keywords", "organisation")
 #: Field boosts, the Elasticsearch counterpart of the FTS5/PostgreSQL column weights.
 SEARCH_FIELDS = ["title^3", "keywords^2", "summary^1.5", "organisation", "description"]
 CIRCLE_SIDES = 32
+#: Every text field's words, unstemmed, for spelling suggestions (``copy_to``).
+SUGGEST_FIELD = "words"
 
 
 def index_settings(synonym_rules: list[str]) -> dict[str, Any]:
@@ -50,13 +54,24 @@ def index_settings(synonym_rules: list[str]) -> dict[str, Any]:
                     "tokenizer": "standard",
                     "filter": [*text_filters, "listing_synonyms", "english_stemmer"],
                 },
+                # Whole words, unstemmed: what the term suggester offers as corrections.
+                "listing_words": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "filter": text_filters,
+                },
             },
         },
     }
 
 
 def _text() -> dict[str, Any]:
-    return {"type": "text", "analyzer": "listing_text", "search_analyzer": "listing_search"}
+    return {
+        "type": "text",
+        "analyzer": "listing_text",
+        "search_analyzer": "listing_search",
+        "copy_to": SUGGEST_FIELD,
+    }
 
 
 MAPPINGS: dict[str, Any] = {
@@ -64,6 +79,7 @@ MAPPINGS: dict[str, Any] = {
     "properties": {
         "page_id": {"type": "long"},
         **{name: _text() for name in TEXT_FIELDS},
+        SUGGEST_FIELD: {"type": "text", "analyzer": "listing_words"},
         "url": {"type": "keyword", "index": False},
         "category_codes": {"type": "keyword"},
         "locations": {"type": "geo_point"},

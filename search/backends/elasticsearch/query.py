@@ -3,8 +3,11 @@
 The query text is parsed as the database backend parses it (``search.query``:
 filler dropped, concepts, their synonyms from the same lexicon). A listing matches
 when it mentions any concept: a ``bool.should`` of one ``dis_max`` per concept (the
-typed word, fuzzy, at boost 1; each synonym as a phrase at boost ``EXPANDED``),
-``minimum_should_match: 1``.
+typed word at boost 1; each synonym as a phrase at boost ``EXPANDED``),
+``minimum_should_match: 1``. Spelling is corrected before the search, as the
+database backend does it: only a word no dictionary and no listing knows, from the
+term suggester (``suggest_body``), and ``search.spelling`` decides whether the
+correction replaces the words or is offered as "Did you mean …?".
 
 Scoring is ``search.ranking``'s formula as a ``function_score`` (``score_mode: sum``,
 ``boost_mode: replace``):
@@ -44,7 +47,7 @@ from search.query import (
 )
 
 from ..base import search_radius
-from .mapping import SEARCH_FIELDS
+from .mapping import SEARCH_FIELDS, SUGGEST_FIELD
 
 FACET_AGGS: dict[str, Any] = {
     "category": {"terms": {"field": "category_codes", "size": 1000}},
@@ -68,8 +71,9 @@ def _phrase_match(phrase: Phrase, boost: float = 1.0) -> dict[str, Any]:
 
 
 def _typed_match(phrase: Phrase) -> dict[str, Any]:
-    """The concept as typed: one word allows typos (fuzziness AUTO, first letter
-    kept); a multi-word concept ("day centre") must appear as that phrase."""
+    """The concept as typed (or as corrected before the search: see
+    ``suggest_body``); a multi-word concept ("day centre") must appear as that
+    phrase. No fuzziness: it would match a real word to another one ("gas" to "gap")."""
     if len(phrase) > 1:
         return _phrase_match(phrase)
     return {
@@ -78,9 +82,32 @@ def _typed_match(phrase: Phrase) -> dict[str, Any]:
             "fields": SEARCH_FIELDS,
             "type": "best_fields",
             "analyzer": "listing_text",
-            "fuzziness": "AUTO",
-            "prefix_length": 1,
         }
+    }
+
+
+def suggest_body(words: list[str]) -> dict[str, Any]:
+    """A term suggester request for words no listing and no dictionary knows: per
+    word (``word_<n>``) the closest index word, first letter kept, at most two edits
+    away, only when the word itself is in no listing (``suggest_mode: missing``)."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "suggest": {
+            f"word_{n}": {
+                "text": word,
+                "term": {
+                    "field": SUGGEST_FIELD,
+                    "suggest_mode": "missing",
+                    "prefix_length": 1,
+                    "min_word_length": 3,
+                    "max_edits": 2,
+                    "size": 1,
+                    "sort": "score",
+                },
+            }
+            for n, word in enumerate(words)
+        },
     }
 
 
