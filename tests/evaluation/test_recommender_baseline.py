@@ -15,7 +15,8 @@ from django.conf import settings
 from directory.text import fold
 from evaluation import bm25, search_metrics
 from evaluation import recommender as evaluate
-from evaluation.recommender import Methods, Persona, ideal_ranking, metrics, target_lines
+from evaluation.personas import Persona
+from evaluation.recommender import Methods, ideal_ranking, metrics, target_lines
 from recommender.artefacts import build_artefacts
 from recommender.features import TermVocab
 from recommender.needs import specs_from_seed

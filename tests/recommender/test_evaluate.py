@@ -8,8 +8,9 @@ import re
 import pytest
 
 from directory.text import fold
-from evaluation import recommender as evaluate
-from evaluation.recommender import Methods, Persona, coverage_at, metrics, ndcg_at, precision_at
+from evaluation import personas
+from evaluation.personas import Persona
+from evaluation.recommender import Methods, coverage_at, metrics, ndcg_at, precision_at
 from recommender.artefacts import build_artefacts
 from recommender.features import TermVocab
 from recommender.needs import specs_from_seed
@@ -113,9 +114,9 @@ def test_keyword_ties_keep_file_order():
 )
 def test_label_fixes_stop_only_the_wrong_matches(table, code, text, v1, v2):
     new, old = (
-        (evaluate.EVIDENCE, evaluate.EVIDENCE_V1)
+        (personas.EVIDENCE, personas.EVIDENCE_V1)
         if table == "need"
-        else (evaluate.INTEREST_EVIDENCE, evaluate.INTEREST_EVIDENCE_V1)
+        else (personas.INTEREST_EVIDENCE, personas.INTEREST_EVIDENCE_V1)
     )
     assert bool(re.search(old[code], text)) is v1
     assert bool(re.search(new[code], text)) is v2

@@ -1,8 +1,8 @@
 """A columnar copy of the columns the database backend filters, ranks and counts on.
 
-Why: after the full-text MATCH, a broad search has thousands to tens of thousands
-of candidate listings. Looking each one up in the database, or in a Python dict of
-records, cost more than the MATCH itself. Here the narrow columns are numpy arrays
+Why: a broad search has thousands to tens of thousands of candidate listings.
+Looking each one up in the database, or in a Python dict of records, cost more
+than finding them. Here the narrow columns are numpy arrays
 indexed by a dense listing position (``columns``, ``columnar``), so filtering,
 distances, freshness, scores, the page (top-k) and the facet counts are array
 operations over the candidates (``scoring``, ``facets``).

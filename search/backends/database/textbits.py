@@ -1,12 +1,15 @@
 """Which snapshot rows match an FTS5 expression, as a cached bitmap (SQLite).
 
-A located search with words used to ask FTS5 for the words AND the place tokens
-round the searcher: a MATCH whose cost grows with every listing near the place
-that mentions a common word, re-read on every query (at a million listings, 40 ms
-of a 60 ms search). Here the snapshot finds the in-radius candidates first, and
-each FTS5 expression's national matches are read once per base segment, kept as
-one bit per base row (125 kB at a million listings), so a query only looks up its
-candidates' bits: the text work follows the candidates near the place.
+Each FTS5 expression a search uses (a concept as typed, its synonyms, the typed
+phrase, and each of those limited to one ranked column) has its national matches
+read once per base segment and kept as one bit per base row (125 kB at a million
+listings). A located search looks up only its in-radius candidates' bits, so the
+text work follows the candidates near the place; a search without a place takes
+the union of the bitmaps as its candidates; IDFs count the bits.
+
+Bitmaps are files beside their base (``snapfiles``), so a common word is read from
+FTS5 once per machine, not once per process; ``carry_over`` reads, for a new base,
+the bitmaps the old one had.
 
 The bits stay true while the base does: a base row whose listing changed is dead
 (the delta holds its current row) and never a candidate, and the rows still alive
