@@ -29,6 +29,9 @@ BENCHMARKS = [
 
 #: Extra arguments from the environment, e.g. BENCH_LOAD_ARGS="--quick" for a short run.
 ARGUMENTS = {"bench_load.py": "BENCH_LOAD_ARGS", "bench_scale.py": "BENCH_SCALE_ARGS"}
+#: Arguments every run passes: the search benchmark prints the profile of what
+#: per-hit Python work is left (issue 15).
+DEFAULTS = {"bench_search.py": ["--profile"]}
 
 
 def main() -> int:
@@ -45,7 +48,7 @@ def main() -> int:
         print(f"\n== {name}", flush=True)
         started = time.perf_counter()
         extra = os.environ.get(ARGUMENTS.get(name, ""), "").split()
-        command = [sys.executable, str(script), *extra]
+        command = [sys.executable, str(script), *DEFAULTS.get(name, []), *extra]
         result = subprocess.run(command, cwd=ROOT, env=env, check=False)
         took = time.perf_counter() - started
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
