@@ -85,18 +85,6 @@ def stem(word: str) -> str:
     return word
 
 
-def stem_prefix(word: str) -> str:
-    """The part of ``word`` its stem keeps (libraries → librar): a substring every
-    form sharing that stem contains, for matching by ``in``/``instr``."""
-    stemmed = stem(word)
-    length = 0
-    for a, b in zip(word, stemmed, strict=False):
-        if a != b:
-            break
-        length += 1
-    return word[:length]
-
-
 def drop_filler(words: list[str]) -> list[str]:
     """``words`` (folded tokens) without conversational filler: ``FILLER_PHRASES``
     first, then ``FILLER_WORDS``. Stop words are kept (the caller decides)."""

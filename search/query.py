@@ -249,18 +249,6 @@ def with_phrase_words(parsed: ParsedText) -> ParsedText | None:
     return ParsedText(groups, parsed.corrected_text, parsed.expanded_terms, parsed.phrase)
 
 
-def fts5_match_expression(parsed: ParsedText) -> str:
-    """An SQLite FTS5 MATCH string for listings mentioning *any* concept: every
-    token double-quoted, every alternative of every group ORed.
-
-    Tokens contain only letters and digits (see ``tokenize``), so quoting makes each
-    one a plain string: FTS5 keywords such as ``NEAR``/``AND`` become ordinary words.
-    """
-    return fts5_alternatives_expression(
-        [alternative for group in parsed.groups for alternative in group.alternatives]
-    )
-
-
 def fts5_alternatives_expression(alternatives: Sequence[Phrase]) -> str:
     """FTS5 MATCH string for any of these phrases ("" when none has a content word)."""
     parts = [a for a in map(_fts5_alternative, dict.fromkeys(alternatives)) if a]

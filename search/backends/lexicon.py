@@ -106,10 +106,21 @@ class Lexicon:
                 lexicon._by_initial.setdefault(word[0], []).append(word)
         return lexicon
 
+    def may_correct(self, word: str) -> bool:
+        """Whether ``word`` may be corrected at all: not a number, not too short, and
+        not a word this lexicon or the English word list knows (a real word is never
+        replaced, even one no listing uses). Every backend asks this first."""
+        return (
+            len(word) >= 3
+            and not word.isdigit()
+            and not self.knows(word)
+            and (not is_english_word(word))
+        )
+
     def correct(self, word: str) -> str | None:
         """The closest vocabulary word for an unknown ``word``, or None to keep it."""
-        if len(word) < 3 or word.isdigit() or self.knows(word) or is_english_word(word):
-            return None  # a real word is never replaced, even one no listing uses
+        if not self.may_correct(word):
+            return None
         bucket = [w for w in self._by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
         matches = difflib.get_close_matches(word, bucket, n=1, cutoff=CUTOFF)
         return matches[0] if matches else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.text import STOPWORDS, drop_filler, fold, stem, stem_prefix, tokens
+from directory.text import STOPWORDS, drop_filler, fold, stem, tokens
 
 
 @pytest.mark.parametrize(
@@ -75,15 +75,6 @@ def test_stem(word: str, stemmed: str) -> None:
 def test_singular_and_plural_share_a_stem() -> None:
     for one, many in [("carer", "carers"), ("lunch", "lunches"), ("library", "libraries")]:
         assert stem(one) == stem(many)
-
-
-@pytest.mark.parametrize(
-    ("word", "prefix"),
-    [("libraries", "librar"), ("cafes", "cafe"), ("knitting", "knit"), ("club", "club")],
-)
-def test_stem_prefix_is_in_every_form(word: str, prefix: str) -> None:
-    assert stem_prefix(word) == prefix
-    assert word.startswith(prefix)
 
 
 def test_drop_filler_keeps_the_need() -> None:

@@ -114,6 +114,10 @@ class Segment:
             self._areas[key] = found
         return found
 
+    def alive_positions(self) -> np.ndarray:
+        """Global positions of this segment's rows that no later segment overrides."""
+        return self.alive(np.arange(self.size, dtype=np.int64)) + self.start
+
     def alive(self, local: np.ndarray) -> np.ndarray:
         return local if self.dead is None else local[~self.dead[local]]
 
@@ -175,10 +179,13 @@ class ListingSnapshot:
         return self.take("ids", positions)
 
     def all_positions(self) -> np.ndarray:
-        parts = [
-            seg.alive(np.arange(seg.size, dtype=np.int64)) + seg.start for seg in self.segments
-        ]
+        parts = [seg.alive_positions() for seg in self.segments]
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def delta_positions(self) -> np.ndarray:
+        """Global positions of the listings in the delta (none without one)."""
+        parts = [seg.alive_positions() for seg in self.segments[1:]]
+        return np.concatenate(parts) if parts else EMPTY
 
     def positions_of(self, page_ids: np.ndarray) -> np.ndarray:
         """Sorted positions of those of ``page_ids`` in the snapshot (others dropped)."""

@@ -72,9 +72,8 @@ def candidates(fts_table: str, expressions: Sequence[str], snap: ListingSnapshot
     if base.size and expressions:
         bits = np.bitwise_or.reduce([_base_bits(fts_table, e, snap) for e in expressions])
         parts.append(base.alive(np.flatnonzero(np.unpackbits(bits, count=base.size))))
-    for seg in snap.segments[1:]:
-        parts.append(seg.alive(np.arange(seg.size, dtype=np.int64)) + seg.start)
-    return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
+    parts.append(snap.delta_positions())
+    return np.concatenate(parts).astype(np.int64)
 
 
 def count(fts_table: str, expressions: Sequence[str], snap: ListingSnapshot) -> int:
@@ -87,10 +86,8 @@ def count(fts_table: str, expressions: Sequence[str], snap: ListingSnapshot) -> 
         bits = np.bitwise_or.reduce([_base_bits(fts_table, e, snap) for e in expressions])
         row = np.unpackbits(bits, count=base.size).view(bool)
         total = int(np.count_nonzero(row if base.dead is None else row & ~base.dead))
-    if len(snap.segments) > 1 and expressions:
-        rest = np.concatenate(
-            [seg.alive(np.arange(seg.size)) + seg.start for seg in snap.segments[1:]]
-        )
+    rest = snap.delta_positions()
+    if len(rest) and expressions:
         found = np.zeros(len(rest), dtype=bool)
         for expression in expressions:
             found |= matching(fts_table, expression, snap, rest)

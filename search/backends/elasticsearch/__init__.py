@@ -33,7 +33,6 @@ from search.query import (
     parse_text,
     with_phrase_words,
 )
-from search.spelling import is_english_word
 
 from .. import base
 from ..base import Progress, empty_facets, search_radius
@@ -227,14 +226,7 @@ class ElasticsearchBackend(base.SearchBackend):
         request corrects nothing: the search itself still runs."""
         from elasticsearch import ApiError, TransportError
 
-        unknown = [
-            word
-            for word in dict.fromkeys(content_words(text))
-            if len(word) >= 3
-            and not word.isdigit()
-            and not lexicon.knows(word)
-            and not is_english_word(word)
-        ]
+        unknown = [word for word in dict.fromkeys(content_words(text)) if lexicon.may_correct(word)]
         if not unknown:
             return None
         try:
