@@ -161,7 +161,8 @@ def bm25_matrix(texts: list[str], vocabulary: dict[str, int]) -> Any:
     tf = counts.transform(texts).tocsr() if texts else sparse.csr_matrix((0, len(vocabulary)))
     n_docs = max(tf.shape[0], 1)
     length = np.asarray(tf.sum(axis=1)).ravel()
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / max(float(length.mean()), 1.0))
+    mean = float(length.mean()) if len(length) else 1.0  # no listings: no mean to take
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / max(mean, 1.0))
     df = np.bincount(tf.indices, minlength=tf.shape[1])
     idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
     rows = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))

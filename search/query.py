@@ -5,7 +5,8 @@ each one concept of the query. A group holds alternatives (phrases): the word as
 typed (or spell-corrected) plus its synonyms, so ``lonely lunch`` becomes
 ``(lonely OR befriending OR "social group")`` and ``(lunch)``. Conversational filler
 ("somewhere to", "struggling to", "looking for") is dropped first
-(``directory.text.drop_filler``). A listing matches when it mentions *any* concept;
+(``directory.text.drop_filler``), except inside a lexicon phrase said whole ("getting
+around", "people like me": see ``lexicon_key``). A listing matches when it mentions *any* concept;
 ``search.ranking`` ranks it by how much of the query it covers.
 
 User text is never passed through as query syntax. Tokens are runs of letters
@@ -21,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from directory.text import STOPWORDS, drop_filler, stem, tokens
+from directory.text import FILLER_WORDS, STOPWORDS, drop_filler, stem, tokens
 from geography.gazetteer.types import ResolvedLocation
 
 #: Longest query text we look at; the rest is ignored (a 5000-character paste is noise).
@@ -31,6 +32,9 @@ MAX_GROUPS = 10
 #: Tokens longer than this are not words (hashes, URLs); they are dropped.
 MAX_TOKEN_CHARS = 40
 MAX_PHRASE_WORDS = 3
+#: Longest lexicon phrase looked for in the words as typed (stop words and filler
+#: included: "someone to talk to").
+MAX_SAID_WORDS = 5
 #: The whole-query phrase (for the phrase boost) is looked for only up to this length.
 MAX_QUERY_PHRASE_TOKENS = 8
 
@@ -185,6 +189,19 @@ def _phrase_tokens(text: str, words: list[str]) -> Phrase:
     return tuple(phrase) if len(phrase) <= MAX_QUERY_PHRASE_TOKENS else ()
 
 
+def lexicon_key(phrase: str) -> Phrase:
+    """The words a lexicon phrase is looked up by. Usually its content words ("tea
+    and chat" -> tea chat), matched after filler and stop words are dropped. A phrase
+    that would lose a word that way ("getting around", "people like me", "no home",
+    "over 60s") keeps every word and matches only when typed whole; otherwise it
+    would fire on one everyday word ("around", "people", "home") in any query."""
+    words = tokenize(phrase)
+    content = content_words(phrase)
+    if len(words) > 1 and len(content) < len(words) - sum(w in STOPWORDS for w in words[1:-1]):
+        return tuple(words)
+    return tuple(content)
+
+
 def parse_text(
     text: str,
     synonyms: Mapping[Phrase, tuple[Phrase, ...]] | None = None,
@@ -193,40 +210,97 @@ def parse_text(
     """Parse query text into term groups; never raises for any string.
 
     ``correct(word)`` returns a replacement for a word the index has never seen (or
-    None to keep it); ``synonyms`` maps a phrase to its alternatives. Multi-word
-    synonym phrases ("day centre") are matched greedily, longest first.
+    None to keep it); ``synonyms`` maps a phrase (``lexicon_key``) to its
+    alternatives. Phrases said whole ("getting around") are found in the words as
+    typed first; in the rest, multi-word synonym phrases ("day centre") are matched
+    greedily among the content words, longest first.
     """
     synonyms = synonyms or {}
-    words = content_words(text or "")
+    said, runs = _said_phrases(tokenize(text or ""), synonyms)
     corrected_any = False
-    if correct is not None:
-        fixed = []
-        for word in words:
-            replacement = correct(word)
-            if replacement and replacement != word and replacement not in STOPWORDS:
-                corrected_any = True
-                fixed.append(replacement)
-            else:
-                fixed.append(word)
-        words = fixed
+    pieces: list[Phrase | list[str]] = []
+    for piece in _interleave(said, runs):
+        if isinstance(piece, tuple):
+            pieces.append(piece)
+            continue
+        content = [t for t in drop_filler(piece) if t not in STOPWORDS]
+        if correct is not None:
+            fixed = []
+            for word in content:
+                replacement = correct(word)
+                if replacement and replacement != word and replacement not in STOPWORDS:
+                    corrected_any = True
+                    fixed.append(replacement)
+                else:
+                    fixed.append(word)
+            content = fixed
+        pieces.append(content)
+    if not any(pieces) and text:  # filler is all there is ("somewhere"): keep it
+        pieces = [content_words(text)]
     groups: list[TermGroup] = []
     expanded: list[str] = []
+    words: list[str] = []  # the content words searched for, in order
+    for piece in pieces:
+        found = [piece] if isinstance(piece, tuple) else _greedy(piece, synonyms)
+        for phrase in found:
+            if len(groups) >= MAX_GROUPS:
+                break
+            alternatives = [phrase]
+            for alt in synonyms.get(phrase, ()):
+                if alt not in alternatives:
+                    alternatives.append(alt)
+                    expanded.append(" ".join(alt))
+            groups.append(TermGroup(phrase, tuple(alternatives)))
+            words.extend(w for w in phrase if w not in STOPWORDS)
+    corrected_text = " ".join(words) if corrected_any else None
+    phrase = _phrase_tokens(text or "", words) if len(groups) >= 2 else ()
+    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)), phrase)
+
+
+def _said_phrases(
+    typed: list[str], synonyms: Mapping[Phrase, tuple[Phrase, ...]]
+) -> tuple[list[Phrase], list[list[str]]]:
+    """Lexicon phrases of several words found in the words as typed (longest first),
+    and the runs of words between them: runs[i] comes before said[i]."""
+    said: list[Phrase] = []
+    runs: list[list[str]] = [[]]
     i = 0
-    while i < len(words) and len(groups) < MAX_GROUPS:
+    while i < len(typed):
+        for size in range(min(MAX_SAID_WORDS, len(typed) - i), 1, -1):
+            phrase = tuple(typed[i : i + size])
+            if phrase in synonyms:
+                said.append(phrase)
+                runs.append([])
+                i += size
+                break
+        else:
+            runs[-1].append(typed[i])
+            i += 1
+    return said, runs
+
+
+def _interleave(said: list[Phrase], runs: list[list[str]]) -> list[Phrase | list[str]]:
+    out: list[Phrase | list[str]] = []
+    for n, run in enumerate(runs):
+        if run:
+            out.append(run)
+        if n < len(said):
+            out.append(said[n])
+    return out
+
+
+def _greedy(words: list[str], synonyms: Mapping[Phrase, tuple[Phrase, ...]]) -> list[Phrase]:
+    """``words`` cut into the longest phrases ``synonyms`` knows, else single words."""
+    found = []
+    i = 0
+    while i < len(words):
         for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             phrase = tuple(words[i : i + size])
             if size == 1 or phrase in synonyms:
                 break
-        alternatives = [phrase]
-        for alt in synonyms.get(phrase, ()):
-            if alt not in alternatives:
-                alternatives.append(alt)
-                expanded.append(" ".join(alt))
-        groups.append(TermGroup(phrase, tuple(alternatives)))
+        found.append(phrase)
         i += len(phrase)
-    corrected_text = " ".join(words) if corrected_any else None
-    phrase = _phrase_tokens(text or "", words) if len(groups) >= 2 else ()
-    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)), phrase)
+    return found
 
 
 def with_phrase_words(parsed: ParsedText) -> ParsedText | None:
@@ -240,7 +314,11 @@ def with_phrase_words(parsed: ParsedText) -> ParsedText | None:
         TermGroup(
             group.original,
             group.alternatives
-            + tuple((w,) for w in group.original if (w,) not in group.alternatives),
+            + tuple(
+                (w,)
+                for w in group.original
+                if (w,) not in group.alternatives and w not in STOPWORDS and w not in FILLER_WORDS
+            ),
         )
         if len(group.original) > 1
         else group

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from directory.text import STOPWORDS, stem, tokens
-from search.query import Phrase, content_words
+from search.query import Phrase, lexicon_key
 from search.spelling import is_english_word
 from vocabulary import lexicon as concepts
 
@@ -76,7 +76,7 @@ class Lexicon:
         rules: list[str] = []
 
         def link(source: str, target: str) -> None:
-            key, alt = tuple(content_words(source)), _phrase(target)
+            key, alt = lexicon_key(source), _phrase(target)
             if key and alt and alt != _phrase(source) and alt not in mapping[key]:
                 mapping[key].append(alt)
 
