@@ -5,28 +5,20 @@ The search evaluation (``evaluation.search``) and the recommender evaluation
 lives here once: plain Okapi BM25 over every listing's words, keeping only the
 listings within the searcher's radius, best score first.
 
-No Django here, so it is tested on toy data. Words are the project's own
-(``directory.text``): folded tokens, the English stop list dropped, stemmed. Filler
-words are *not* dropped: plain BM25 leaves them to their IDF.
+No Django here, so it is tested on toy data. Words and formula are the project's
+own (``directory.bm25``, which search's words part uses too): folded tokens, the
+English stop list dropped, stemmed. Filler words are *not* dropped: plain BM25
+leaves them to their IDF.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from directory.text import STOPWORDS, stem, tokens
-
-#: Okapi BM25's usual constants (Robertson & Zaragoza; Lucene's defaults).
-BM25_K1 = 1.2
-BM25_B = 0.75
-
-
-def analyse(text: str) -> list[str]:
-    """The baseline's words: folded tokens without stop words, stemmed."""
-    return [stem(word) for word in tokens(text) if word not in STOPWORDS]
+from directory import bm25
+from directory.bm25 import analyse as analyse
 
 
 @dataclass(frozen=True)
@@ -57,20 +49,14 @@ class BM25:
         self.frequency = frequency
 
     def idf(self, word: str) -> float:
-        n = self.frequency.get(word, 0)
-        return math.log(1 + (self.size - n + 0.5) / (n + 0.5))
+        return bm25.idf(self.frequency.get(word, 0), self.size)
 
     def score(self, query: Sequence[str], key: str) -> float:
         counts = self.counts.get(key)
         if not counts:
             return 0.0
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[key] / (self.average_length or 1))
-        total = 0.0
-        for word in set(query):
-            tf = counts.get(word, 0)
-            if tf:
-                total += self.idf(word) * tf * (BM25_K1 + 1) / (tf + norm)
-        return total
+        idfs = {word: self.idf(word) for word in set(query)}
+        return bm25.score(query, counts, self.lengths[key], self.average_length, idfs)
 
 
 def bm25_within_radius(

@@ -30,15 +30,16 @@ from django.conf import settings
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from directory import bm25
 from recommender.features import ListingRecord, TermVocab, analyse
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the artefact layout changes, so old files are rebuilt, not misread.
 FORMAT_VERSION = 2
-#: BM25 term-frequency saturation and length normalisation (the usual defaults).
-BM25_K1 = 1.2
-BM25_B = 0.75
+#: BM25 term-frequency saturation and length normalisation (``directory.bm25``).
+BM25_K1 = bm25.K1
+BM25_B = bm25.B
 ARTEFACT_FILE = "artefacts.joblib"
 STALE_MARKER = "stale"
 

@@ -58,6 +58,16 @@ class Venue:
     lon: float
 
 
+#: The fields the words part of ``search.ranking`` reads (plain BM25's own: the
+#: category names are the concepts' business, not the listing's words).
+WORDS_FIELDS = ("title", "summary", "description", "organisation")
+
+
+def words_text(*values: str) -> str:
+    """``WORDS_FIELDS``' values as one text for ``directory.bm25.analyse``."""
+    return "\n".join(value or "" for value in values)
+
+
 @dataclass(frozen=True)
 class RadiusCoverage:
     lat: float
@@ -88,6 +98,11 @@ class ListingDocument:
     slots: tuple[Slot, ...] = field(default=())
     last_verified_on: dt.date | None = None
     temporarily_closed: bool = False
+
+    @property
+    def words_text(self) -> str:
+        """The text BM25 reads for the words part of ``search.ranking``."""
+        return words_text(*(getattr(self, name) for name in WORDS_FIELDS))
 
     @property
     def keywords(self) -> str:

@@ -58,6 +58,9 @@ class IndexedListing(models.Model):
     last_verified_on = models.DateField(null=True)
     #: FLAG_* bits of the booleans above, so searches fetch one integer per row.
     flags = models.PositiveIntegerField(default=0)
+    #: How many BM25 words (``directory.bm25.analyse``) its ``WORDS_FIELDS`` hold:
+    #: the length the words part of ``search.ranking`` normalises by.
+    word_count = models.PositiveIntegerField(default=0)
     search_vector = SearchVectorField(null=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from directory.bm25 import analyse
 from directory.text import FILLER_WORDS, STOPWORDS, drop_filler, stem, tokens
 from geography.gazetteer.types import ResolvedLocation
 
@@ -35,6 +36,8 @@ MAX_PHRASE_WORDS = 3
 #: Longest lexicon phrase looked for in the words as typed (stop words and filler
 #: included: "someone to talk to").
 MAX_SAID_WORDS = 5
+#: At most this many distinct words reach the BM25 words part.
+MAX_WORDS = 2 * MAX_GROUPS
 #: The whole-query phrase (for the phrase boost) is looked for only up to this length.
 MAX_QUERY_PHRASE_TOKENS = 8
 
@@ -157,6 +160,9 @@ class ParsedText:
     #: The typed words as one phrase, stop words between them kept ("tea and chat"),
     #: when there are two concepts or more; () otherwise (no phrase boost).
     phrase: Phrase = ()
+    #: Every word typed, filler included, as BM25 reads it (``directory.bm25``),
+    #: spelling corrections applied: the words part of ``search.ranking``.
+    words: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -216,8 +222,9 @@ def parse_text(
     greedily among the content words, longest first.
     """
     synonyms = synonyms or {}
-    said, runs = _said_phrases(tokenize(text or ""), synonyms)
-    corrected_any = False
+    typed = tokenize(text or "")
+    said, runs = _said_phrases(typed, synonyms)
+    corrections: dict[str, str] = {}
     pieces: list[Phrase | list[str]] = []
     for piece in _interleave(said, runs):
         if isinstance(piece, tuple):
@@ -229,7 +236,7 @@ def parse_text(
             for word in content:
                 replacement = correct(word)
                 if replacement and replacement != word and replacement not in STOPWORDS:
-                    corrected_any = True
+                    corrections[word] = replacement
                     fixed.append(replacement)
                 else:
                     fixed.append(word)
@@ -252,9 +259,18 @@ def parse_text(
                     expanded.append(" ".join(alt))
             groups.append(TermGroup(phrase, tuple(alternatives)))
             words.extend(w for w in phrase if w not in STOPWORDS)
-    corrected_text = " ".join(words) if corrected_any else None
+    corrected_text = " ".join(words) if corrections else None
     phrase = _phrase_tokens(text or "", words) if len(groups) >= 2 else ()
-    return ParsedText(tuple(groups), corrected_text, tuple(dict.fromkeys(expanded)), phrase)
+    # One letter is never a word meant ("I'm" leaves "m"), only noise with a high IDF.
+    typed_words = " ".join(corrections.get(t, t) for t in typed)
+    bm25_words = [w for w in analyse(typed_words) if len(w) > 1] if groups else []
+    return ParsedText(
+        tuple(groups),
+        corrected_text,
+        tuple(dict.fromkeys(expanded)),
+        phrase,
+        tuple(dict.fromkeys(bm25_words))[:MAX_WORDS],
+    )
 
 
 def _said_phrases(
@@ -324,7 +340,9 @@ def with_phrase_words(parsed: ParsedText) -> ParsedText | None:
         else group
         for group in parsed.groups
     )
-    return ParsedText(groups, parsed.corrected_text, parsed.expanded_terms, parsed.phrase)
+    return ParsedText(
+        groups, parsed.corrected_text, parsed.expanded_terms, parsed.phrase, parsed.words
+    )
 
 
 def fts5_alternatives_expression(alternatives: Sequence[Phrase]) -> str:

@@ -2,7 +2,8 @@
 
 For a listing that matched a query::
 
-    score = W_TEXT  · text(raw)                      # how well the words match
+    score = W_TEXT  · text(raw)                      # how well the concepts match
+          + W_WORDS · words                          # BM25 of the words as typed
           + W_GEO   · geo                            # how close it is
           + W_FRESH · freshness(last_verified_on)    # how recently someone checked it
 
@@ -27,9 +28,23 @@ words are dropped; see ``search.query``), like Elasticsearch's ``bool.should`` w
 
 So a listing covering every concept outranks one covering some: W_TEXT · (T_COVER/n
 + T_ALL) is more than distance can add inside the radius (W_GEO · 0.5) for queries
-of up to 5 concepts. A word as typed outranks its synonym the same way
-("badminton" finds badminton clubs before nearer sports clubs); among equal matches
-the nearer listing wins.
+of up to 5 concepts, unless the words part below favours the other listing. A word
+as typed outranks its synonym the same way ("badminton" finds badminton clubs
+before nearer sports clubs); among equal matches the nearer listing wins.
+
+    words      = bm25 / (bm25 + WORDS_K)  plain Okapi BM25 (``directory.bm25``) of every
+                                          word typed, filler included ("someone to
+                                          talk to"), over the listing's title,
+                                          summary, description and organisation.
+                                          Filler never retrieves a listing (only a
+                                          concept does); here it is evidence among the
+                                          listings retrieved, weighed by its IDF, as
+                                          plain BM25 weighs it. It is bounded by 1, so
+                                          the database backend computes it only for
+                                          the listings that can still reach the page
+                                          (``search.backends.database.words``) and
+                                          Elasticsearch in a ``rescore`` window.
+                                          Measured in evaluation/SEARCH.md.
     geo        = gauss(d) = DECAY ** ((d / radius) ** 2)
                                           d = miles to the nearest venue within the
                                           radius: 1 at the door, 0.5 at the radius edge.
@@ -74,9 +89,12 @@ from directory.proximity import DECAY as DECAY
 from directory.proximity import gauss_decay as gauss_decay
 from directory.proximity import geo_component as geo_component
 
-W_TEXT = 0.6
-W_GEO = 0.3
-W_FRESH = 0.1
+# Concepts, distance and freshness keep their old ratios (6 : 3 : 1); BM25 of the
+# words as typed weighs as much as the concepts.
+W_TEXT = 0.375
+W_WORDS = 0.375
+W_GEO = 0.1875
+W_FRESH = 0.0625
 
 FRESH_HALF_LIFE_DAYS = 365
 
@@ -87,6 +105,9 @@ T_ALL = 0.2
 T_PHRASE = 0.1
 #: What a synonym's match counts for, against 1 for the word typed.
 EXPANDED = 0.5
+
+#: BM25 of the typed words at which ``words`` is 0.5.
+WORDS_K = 5.0
 
 FTS5_K = 8.0
 POSTGRES_K = 0.3
@@ -122,6 +143,11 @@ def freshness(last_verified_on: dt.date | None, today: dt.date) -> float:
     return float(0.5 ** (age / FRESH_HALF_LIFE_DAYS))
 
 
-def score(text: float, geo: float, fresh: float) -> float:
+def words_component(bm25: float) -> float:
+    """The ``words`` part above from a listing's BM25 of the typed words."""
+    return bm25 / (bm25 + WORDS_K) if bm25 > 0 else 0.0
+
+
+def score(text: float, geo: float, fresh: float, words: float = 0.0) -> float:
     """Combine the normalised parts (each already in [0, 1])."""
-    return W_TEXT * text + W_GEO * geo + W_FRESH * fresh
+    return W_TEXT * text + W_WORDS * words + W_GEO * geo + W_FRESH * fresh

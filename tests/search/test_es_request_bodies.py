@@ -147,7 +147,8 @@ def test_typed_words_match_exactly_and_unknown_words_are_asked_of_the_suggester(
     query = SearchQuery(text="lunch clb")
     body = search_body(query, NOW, parse_text(query.text, SYNONYMS))
     assert "fuzziness" not in json.dumps(body)
-    typed = body["query"]["function_score"]["query"]["bool"]["must"][0]["bool"]["should"]
+    formula = body["query"]["bool"]["must"][0]["function_score"]
+    typed = formula["query"]["bool"]["must"][0]["bool"]["should"]
     assert typed[1]["dis_max"]["queries"][0]["multi_match"]["query"] == "clb"
     asked = suggest_body(["clb", "crochett"])
     assert asked["size"] == 0 and asked["track_total_hits"] is False
@@ -167,7 +168,8 @@ def test_text_scoring_follows_the_ranking_formula() -> None:
     parsed = parse_text(query.text, SYNONYMS)
     assert [group.original for group in parsed.groups] == [("play",), ("badminton",), ("tuesday",)]
     assert parsed.phrase == ("play", "badminton", "on", "tuesday")
-    score = search_body(query, NOW, parsed)["query"]["function_score"]
+    body = search_body(query, NOW, parsed)["query"]["bool"]
+    score = body["must"][0]["function_score"]
     concepts = score["query"]["bool"]["must"][0]["bool"]
     assert concepts["minimum_should_match"] == 1  # any concept retrieves
     typed = [c["dis_max"]["queries"][0]["multi_match"]["query"] for c in concepts["should"]]
@@ -190,3 +192,13 @@ def test_text_scoring_follows_the_ranking_formula() -> None:
         ranking.W_TEXT * (ranking.T_COVER + ranking.T_ALL + ranking.T_PHRASE)
     )
     assert pytest.approx(1) == ranking.T_RAW + ranking.T_COVER + ranking.T_ALL + ranking.T_PHRASE
+    # The words part: every word typed, filler included, as plain BM25 reads it,
+    # added beside the formula (a ``should`` that changes no match).
+    words = body["should"][0]["function_score"]
+    match = words["query"]["multi_match"]
+    assert match["query"] == "look somewhere play badminton tuesday"
+    assert match["fields"] == ["title", "summary", "description", "organisation"]
+    assert match["operator"] == "or" and match["analyzer"] == "listing_text"
+    params = words["script_score"]["script"]["params"]
+    assert (params["w"], params["k"]) == (ranking.W_WORDS, ranking.WORDS_K)
+    assert words["boost_mode"] == "replace"

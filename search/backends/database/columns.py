@@ -37,6 +37,7 @@ DTYPES: dict[str, Any] = {
     "min_age": np.int32,
     "max_age": np.int32,
     "slots": np.int32,  # code into the slot table
+    "words": np.int32,  # BM25 length (``IndexedListing.word_count``)
     # venues, grouped by listing position (venue_off: n + 1)...
     "venue_off": np.int64,
     "venue_lat": np.float64,
@@ -124,7 +125,7 @@ def build_columns(
     """The arrays from the index tables' rows, as the snapshot reads them:
 
     * listings: page_id, flags, open_days, categories, last_verified_on, min_age,
-      max_age, slots;
+      max_age, slots, word_count;
     * venues: listing_id, lat, lon; coverages: listing_id, area_code, lat, lon, radius.
     """
     rows = sorted(listings, key=lambda r: int(r[0]))
@@ -144,6 +145,7 @@ def build_columns(
         "min_age": ages(5),
         "max_age": ages(6),
         "slots": np.fromiter((slot_table(_slot_text(r[7])) for r in rows), np.int32, n),
+        "words": np.fromiter((int(r[8] or 0) for r in rows), np.int32, n),
     }
     cols["category_blob"], cols["category_off"] = pack_strings(categories.table())
     cols["slot_blob"], cols["slot_off"] = pack_strings(slot_table.table())
@@ -233,7 +235,16 @@ def check_columns(cols: Columns) -> None:
         if cols[name].dtype != np.dtype(dtype):
             raise ValueError(f"{name}: dtype {cols[name].dtype}")
     n = len(cols["ids"])
-    for name in ("flags", "open_days", "category", "verified", "min_age", "max_age", "slots"):
+    for name in (
+        "flags",
+        "open_days",
+        "category",
+        "verified",
+        "min_age",
+        "max_age",
+        "slots",
+        "words",
+    ):
         if len(cols[name]) != n:
             raise ValueError(f"{name}: length {len(cols[name])} for {n} listings")
     checks = (

@@ -48,6 +48,11 @@ class Engine(Protocol):
         the engine keeps per base, made ready before searches need it."""
         ...
 
+    def document_frequencies(self, words: Sequence[str], snap: Any) -> list[int]:
+        """How many listings of the snapshot hold each BM25 word (``directory.bm25``)
+        in their title, summary, description or organisation."""
+        ...
+
     def matches(
         self, query: SearchQuery, parsed: ParsedText, snap: Any, radius: float
     ) -> tuple[Matches, Any]:

@@ -241,5 +241,16 @@ def optimize() -> None:
     """Nothing to do: PostgreSQL keeps its GIN index compact itself."""
 
 
+def document_frequencies(words: Sequence[str], snap: ListingSnapshot) -> list[int]:
+    """Per word, how many listings hold it, counted on the GIN-indexed
+    ``search_vector`` (which also holds the category names: a close count)."""
+    return [
+        IndexedListing.objects.filter(
+            search_vector=TextQuery(word, search_type="plain", config="english")
+        ).count()
+        for word in words
+    ]
+
+
 def prepare_base(previous_generation: int | None, snap: Any) -> None:
     """Nothing to do: PostgreSQL's text index is not kept per base."""

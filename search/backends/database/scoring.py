@@ -5,9 +5,11 @@ with the text part of ``search.ranking`` when there were words: see
 ``textmatch``), this checks exact opening times, counts the facets, scores the
 candidates with ``search.ranking`` as array arithmetic, selects the requested page
 with ``np.partition`` (top-k, not a full sort) and fetches its display fields in
-one more query. Per-listing Python is left only where a rule is not arithmetic:
-freshness per distinct verification date, opening times per distinct set of slots,
-and the page's own rows (display fields, "why this matched").
+one more query. The words part (``words``) adds BM25 of the typed words to the
+listings that can reach the page. Per-listing Python is left only where a rule is
+not arithmetic: freshness per distinct verification date, opening times per
+distinct set of slots, the words part of those listings, and the page's own rows
+(display fields, "why this matched").
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .arrays import unique_inverse
 from .engines import Engine, Matches
 from .facets import count_facets
 from .snapshot import GeoMatch, ListingSnapshot
+from .words import add_words
 
 EMPTY = np.empty(0, dtype=np.int64)
 
@@ -77,6 +80,10 @@ def rank(
     primary = None
     if query.sort == "distance" and geo is not None:
         primary = np.where(np.isnan(distance), np.inf, distance)
+    if not parsed.is_empty and primary is None:
+        # BM25 of the words as typed, for the listings that can reach this page
+        # (sorted by distance, it could only break ties, which distance rarely has).
+        score = add_words(score, ids, n, parsed, snap, engine)
     order = top(n, score, ids, primary)
     scores = score[order]
     page = order[start:]

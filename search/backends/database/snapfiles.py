@@ -34,7 +34,7 @@ from .columns import DTYPES, Columns, check_columns
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the arrays' meaning changes: files of another format are ignored.
-FORMAT = 3
+FORMAT = 4
 DEFAULT_GRACE_SECONDS = 600
 #: Generations kept regardless of age (the newest ones).
 KEEP_NEWEST = 2

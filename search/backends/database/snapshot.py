@@ -216,7 +216,7 @@ def _read_columns(ids: Sequence[int] | None) -> Columns:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT page_id, flags, open_days, categories, last_verified_on, min_age, "  # noqa: S608
-            "max_age, slots "
+            "max_age, slots, word_count "
             f"FROM {LISTING_TABLE}" + where.format(column="page_id"),
             params,
         )

@@ -169,6 +169,16 @@ def _group_expressions(group: TermGroup) -> list[str]:
     return [f"{TEXT_COLUMNS} : {w}" for w in words if w]
 
 
+#: The FTS5 columns of ``search.documents.WORDS_FIELDS``: BM25's own text.
+WORDS_COLUMNS = "{title summary description organisation}"
+
+
+def document_frequencies(words: Sequence[str], snap: ListingSnapshot) -> list[int]:
+    """Per word, how many listings hold it (FTS5 stems it the same way for the
+    whole index), counted from the same cached bitmaps as the concepts."""
+    return [textbits.count(FTS_TABLE, [f'{WORDS_COLUMNS} : "{w}"'], snap) for w in words]
+
+
 def prepare_base(previous_generation: int | None, snap: ListingSnapshot) -> None:
     textbits.carry_over(previous_generation, snap)
 

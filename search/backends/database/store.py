@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from directory.bm25 import analyse
 from directory.bulk_sql import insert_values, prepare_rows
 from directory.text import tokens
 from search import changelog
@@ -184,6 +185,7 @@ def _listing(d: ListingDocument) -> IndexedListing:
         slots=[slot.to_json() for slot in d.slots],
         venues=[[v.name, v.postcode, v.lat, v.lon] for v in d.venues],
         last_verified_on=d.last_verified_on,
+        word_count=len(analyse(d.words_text)),
     )
 
 

@@ -22,7 +22,10 @@ Scoring is ``search.ranking``'s formula as a ``function_score`` (``score_mode: s
 * a constant ``W_GEO · COVERS_AREA_GEO`` for listings matched only by coverage;
 * ``exp`` on ``last_verified_on`` (scale = half-life, decay 0.5), weight ``W_FRESH``,
   only for listings verified on or after ``directory.reviews.stale_before(today)``
-  (a stale or never-verified listing gets freshness 0, as ``ranking.freshness``).
+  (a stale or never-verified listing gets freshness 0, as ``ranking.freshness``);
+* beside it, in a ``bool.should`` that adds its score without changing the
+  matches, the words part: ``W_WORDS · bm25 / (bm25 + WORDS_K)`` of every word
+  typed (``words_part``).
 
 User text only ever appears as the *value* of ``multi_match`` (never query_string
 syntax), so no input can break the request.
@@ -36,6 +39,7 @@ from typing import Any
 from directory import reviews
 from geography.gazetteer.types import UK_CODE, ResolvedLocation
 from search import ranking
+from search.documents import WORDS_FIELDS
 from search.query import (
     ATTENDANCE_MODES,
     ParsedText,
@@ -128,6 +132,34 @@ def text_query(parsed: ParsedText) -> dict[str, Any] | None:
         for group in parsed.groups
     ]
     return {"bool": {"should": concepts, "minimum_should_match": 1}}
+
+
+def words_part(parsed: ParsedText) -> dict[str, Any] | None:
+    """``W_WORDS · words`` of ``search.ranking``: plain BM25 of every word typed
+    (filler included) over ``WORDS_FIELDS`` as one text (``cross_fields``),
+    saturated as ``bm25 / (bm25 + WORDS_K)``; None without words."""
+    if parsed.is_empty or not parsed.words:
+        return None
+    return {
+        "function_score": {
+            "query": {
+                "multi_match": {
+                    "query": " ".join(parsed.words),
+                    "fields": list(WORDS_FIELDS),
+                    "type": "cross_fields",
+                    "operator": "or",
+                    "analyzer": "listing_text",
+                }
+            },
+            "script_score": {
+                "script": {
+                    "source": "params.w * _score / (_score + params.k)",
+                    "params": {"w": ranking.W_WORDS, "k": ranking.WORDS_K},
+                }
+            },
+            "boost_mode": "replace",
+        }
+    }
 
 
 def text_functions(parsed: ParsedText) -> list[dict[str, Any]]:
@@ -326,15 +358,19 @@ def search_body(
                 }
             },
         )
+    scored: dict[str, Any] = {
+        "function_score": {
+            "query": {"bool": {"must": [words or {"match_all": {}}], "filter": filters}},
+            "functions": functions,
+            "score_mode": "sum",
+            "boost_mode": "replace",
+        }
+    }
+    bm25 = words_part(parsed)
     return {
-        "query": {
-            "function_score": {
-                "query": {"bool": {"must": [words or {"match_all": {}}], "filter": filters}},
-                "functions": functions,
-                "score_mode": "sum",
-                "boost_mode": "replace",
-            }
-        },
+        # A ``should`` beside the one ``must`` adds its score and never changes
+        # which listings match: the words part, added to the formula above.
+        "query": {"bool": {"must": [scored], "should": [bm25]}} if bm25 else scored,
         "aggs": FACET_AGGS,
         "sort": sort,
         "from_": query.offset,

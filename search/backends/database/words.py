@@ -1,0 +1,133 @@
+"""The words part of ``search.ranking`` for the database backend: plain BM25 of
+every word typed, for the listings that can still reach the page.
+
+The part adds at most ``W_WORDS`` to a score, so the first n listings by the whole
+score are among those whose score without it is within ``W_WORDS`` of the n-th.
+``add_words`` gives it to the first ``window`` listings by score; when the n-th
+best of them, with it, is more than ``W_WORDS`` above every other listing's score,
+no other listing can reach the page and the page is exact. Otherwise the window
+grows. A typical page needs one window of 50 listings: one query for their text,
+analysed here, the way ``directory.bm25`` reads a listing.
+
+Document frequencies come from the engine (``document_frequencies``: the SQLite
+bitmaps, or a count on PostgreSQL's GIN index) and the average length from the
+snapshot's ``words`` column (``IndexedListing.word_count``). Both are exact for the
+snapshot's generation and remembered until the next write, like the concepts'
+IDFs, so a page never depends on an index that is no longer there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+
+from directory import bm25
+from search import ranking
+from search.documents import WORDS_FIELDS, words_text
+from search.models import IndexedListing
+from search.query import ParsedText
+
+from .engines import Engine
+from .snapshot import ListingSnapshot
+
+#: The first window, and the most listings ever given the words part: past it the
+#: page is what the window holds (only reached when thousands tie within W_WORDS).
+MIN_WINDOW = 50
+MAX_WINDOW = 3200
+
+
+def add_words(
+    score: np.ndarray,
+    ids: np.ndarray,
+    n: int,
+    parsed: ParsedText,
+    snap: ListingSnapshot,
+    engine: Engine,
+) -> np.ndarray:
+    """``score`` plus ``W_WORDS · words`` for every listing that can reach the first
+    ``n``; the others keep ``score``, which no page up to ``n`` would show."""
+    size = len(score)
+    if not parsed.words or not size or n <= 0:
+        return score
+    idfs, average = statistics(parsed.words, snap, engine)
+    out = score.copy()
+    done = np.zeros(size, dtype=bool)
+    window = max(MIN_WINDOW, 2 * n)
+    while True:
+        take = min(window, size)
+        first = np.argpartition(-score, take - 1)[:take] if take < size else np.arange(size)
+        todo = first[~done[first]]
+        out[todo] += ranking.W_WORDS * _words(ids[todo], parsed.words, idfs, average, engine)
+        done[first] = True
+        if take >= size or take >= MAX_WINDOW:
+            return out
+        nth = -np.partition(-out[done], n - 1)[n - 1]
+        if nth > float(score[~done].max()) + ranking.W_WORDS:
+            return out
+        window *= 4
+
+
+def _words(
+    ids: np.ndarray,
+    words: Sequence[str],
+    idfs: dict[str, float],
+    average: float,
+    engine: Engine,
+) -> np.ndarray:
+    """``ranking.words_component`` of each listing, from its text in the index."""
+    expression = engine.ids_expression(ids.tolist())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT page_id, {', '.join(WORDS_FIELDS)} "  # noqa: S608 - our table, our fields
+            f"FROM {IndexedListing._meta.db_table} WHERE page_id IN ({expression.sql})",
+            expression.params,
+        )
+        part: dict[int, float] = {}
+        for page_id, *values in cursor.fetchall():
+            analysed = bm25.analyse(words_text(*values))
+            counts = Counter(w for w in analysed if w in idfs)
+            value = bm25.score(words, counts, len(analysed), average, idfs) if counts else 0.0
+            part[int(page_id)] = ranking.words_component(value)
+    return np.array([part.get(int(pk), 0.0) for pk in ids.tolist()], dtype=np.float64)
+
+
+def statistics(
+    words: Sequence[str], snap: ListingSnapshot, engine: Engine
+) -> tuple[dict[str, float], float]:
+    """(IDF of each word, average listing length) for the snapshot's generation."""
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), snap.generation)
+    with _lock:
+        memo = _state[0]
+        if memo is None or memo.key != key:
+            memo = _state[0] = _Statistics(key)
+    known = dict(memo.frequencies)
+    missing = [w for w in words if w not in known]
+    if missing:
+        known.update(zip(missing, engine.document_frequencies(missing, snap), strict=True))
+        with _lock:
+            if len(memo.frequencies) > MAX_REMEMBERED:
+                memo.frequencies.clear()
+            memo.frequencies.update((w, known[w]) for w in missing)
+    if memo.average is None:
+        lengths = snap.take("words", snap.all_positions())
+        memo.average = max(float(lengths.mean()) if len(lengths) else 0.0, 1.0)
+    documents = max(len(snap), 1)
+    return {w: bm25.idf(known[w], documents) for w in words}, memo.average
+
+
+@dataclass
+class _Statistics:
+    key: tuple[str, str, int]
+    frequencies: dict[str, int] = field(default_factory=dict)
+    average: float | None = None
+
+
+#: Document frequencies remembered per generation, at most this many words.
+MAX_REMEMBERED = 8192
+_lock = threading.Lock()
+_state: list[_Statistics | None] = [None]
