@@ -39,11 +39,11 @@ before nearer sports clubs); among equal matches the nearer listing wins.
                                           Filler never retrieves a listing (only a
                                           concept does); here it is evidence among the
                                           listings retrieved, weighed by its IDF, as
-                                          plain BM25 weighs it. It is bounded by 1, so
-                                          the database backend computes it only for
-                                          the listings that can still reach the page
-                                          (``search.backends.database.words``) and
-                                          Elasticsearch in a ``rescore`` window.
+                                          plain BM25 weighs it. The database backend
+                                          gives it to the first ``WINDOW`` (100)
+                                          listings by the rest of the score and
+                                          re-ranks them (``search.backends.database
+                                          .words``); Elasticsearch to every match.
                                           Measured in evaluation/SEARCH.md.
     geo        = gauss(d) = DECAY ** ((d / radius) ** 2)
                                           d = miles to the nearest venue within the

@@ -68,11 +68,12 @@ def _documents(r: random.Random, size: int) -> list[ListingDocument]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_the_page_is_the_one_every_listing_s_words_part_gives(
+def test_the_window_is_re_ranked_by_the_whole_score_ahead_of_the_rest(
     db: None, settings: Any, monkeypatch: Any, seed: int
 ) -> None:
-    """A small first window must grow until no listing outside it can reach the
-    page; the page then equals a full computation's, and each part is BM25's."""
+    """The first ``WINDOW`` listings by the rest of the score get the words part
+    (plain BM25 of the typed words, ``directory.bm25``) and are ordered by the whole
+    score; the others follow by their score. The window is the same for any page."""
     settings.DIRECTORY_SEARCH_BACKEND = "database"
     r = random.Random(seed)
     docs = _documents(r, 300)
@@ -80,25 +81,28 @@ def test_the_page_is_the_one_every_listing_s_words_part_gives(
     snap = snapshot.snapshot_for(snapshot.current_generation())
     parsed = parse_text("someone friendly to talk to over tea")
     assert parsed.words == ("someone", "friendly", "talk", "tea")
-    size = len(snap)
     ids_ = snap.page_ids(snap.all_positions())
-    score = np.array([r.choice((0.2, 0.3, 0.35, 0.5)) for _ in range(size)])
+    score = np.array([r.choice((0.2, 0.3, 0.35, 0.5)) for _ in range(len(ids_))])
     engine = engines.current()
-    monkeypatch.setattr(words, "MIN_WINDOW", 3)
-    full = words.add_words(score, ids_, size, parsed, snap, engine)
+    monkeypatch.setattr(scoring, "WINDOW", 40)
     # Every listing's part is plain BM25 of the typed words over its own text.
+    parts = words.words_parts(ids_, parsed, snap, engine)
     idfs, average = words.statistics(parsed.words, snap, engine)
     by_id = {d.page_id: d for d in docs}
-    for pk, value in zip(ids_.tolist(), (full - score).tolist(), strict=True):
+    for pk, value in zip(ids_.tolist(), parts.tolist(), strict=True):
         analysed = bm25.analyse(by_id[pk].words_text)
         expected = bm25.score(parsed.words, Counter(analysed), len(analysed), average, idfs)
-        assert value == pytest.approx(ranking.W_WORDS * ranking.words_component(expected))
+        assert value == pytest.approx(ranking.words_component(expected))
     assert average == pytest.approx(sum(len(bm25.analyse(d.words_text)) for d in docs) / len(docs))
-    for n in (1, 4, 10, 30):
-        windowed = words.add_words(score, ids_, n, parsed, snap, engine)
-        page = scoring.top(n, windowed, ids_).tolist()
-        assert page == scoring.top(n, full, ids_).tolist()
-        assert windowed[page].tolist() == pytest.approx(full[page].tolist())
+    whole = score + ranking.W_WORDS * parts
+    by_score = sorted(range(len(ids_)), key=lambda i: (-score[i], ids_[i]))
+    window, rest = by_score[:40], by_score[40:]
+    expected_order = sorted(window, key=lambda i: (-whole[i], ids_[i])) + rest
+    new_score = scoring.add_words(score, ids_, parsed, snap, engine)
+    for n in (1, 10, 40, 60, 300):
+        assert scoring.top(n, new_score, ids_).tolist() == expected_order[:n]
+    assert new_score[window].tolist() == pytest.approx(whole[window].tolist())
+    assert new_score[rest].tolist() == score[rest].tolist()
 
 
 def test_document_frequencies_count_the_listings_holding_each_word(db: None, settings: Any) -> None:

@@ -6,9 +6,9 @@ with the text part of ``search.ranking`` when there were words: see
 candidates with ``search.ranking`` as array arithmetic, selects the requested page
 with ``np.partition`` (top-k, not a full sort) and fetches its display fields in
 one more query. The words part (``words``) adds BM25 of the typed words to the
-listings that can reach the page. Per-listing Python is left only where a rule is
+first listings and re-ranks them. Per-listing Python is left only where a rule is
 not arithmetic: freshness per distinct verification date, opening times per
-distinct set of slots, the words part of those listings, and the page's own rows
+distinct set of slots, the words part of the re-rank window, and the page's own rows
 (display fields, "why this matched").
 """
 
@@ -34,7 +34,7 @@ from .arrays import unique_inverse
 from .engines import Engine, Matches
 from .facets import count_facets
 from .snapshot import GeoMatch, ListingSnapshot
-from .words import add_words
+from .words import WINDOW, words_parts
 
 EMPTY = np.empty(0, dtype=np.int64)
 
@@ -81,9 +81,8 @@ def rank(
     if query.sort == "distance" and geo is not None:
         primary = np.where(np.isnan(distance), np.inf, distance)
     if not parsed.is_empty and primary is None:
-        # BM25 of the words as typed, for the listings that can reach this page
-        # (sorted by distance, it could only break ties, which distance rarely has).
-        score = add_words(score, ids, n, parsed, snap, engine)
+        # Sorted by distance, the words part could only break ties of distance.
+        score = add_words(score, ids, parsed, snap, engine)
     order = top(n, score, ids, primary)
     scores = score[order]
     page = order[start:]
@@ -102,6 +101,18 @@ def rank(
         corrected_text=parsed.corrected_text,
         expanded_terms=parsed.expanded_terms,
     )
+
+
+def add_words(
+    score: np.ndarray, ids: np.ndarray, parsed: ParsedText, snap: ListingSnapshot, engine: Engine
+) -> np.ndarray:
+    """``score`` with ``W_WORDS · words`` added for the first ``WINDOW`` listings by
+    score (see ``words``). The part is never negative, so those listings stay ahead
+    of the others, re-ranked among themselves by the whole score."""
+    window = top(WINDOW, score, ids)
+    score = score.copy()
+    score[window] += ranking.W_WORDS * words_parts(ids[window], parsed, snap, engine)
+    return score
 
 
 def freshness(verified: np.ndarray, today: dt.date) -> np.ndarray:

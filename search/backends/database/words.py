@@ -1,13 +1,12 @@
 """The words part of ``search.ranking`` for the database backend: plain BM25 of
-every word typed, for the listings that can still reach the page.
+every word typed, for a listing's own text.
 
-The part adds at most ``W_WORDS`` to a score, so the first n listings by the whole
-score are among those whose score without it is within ``W_WORDS`` of the n-th.
-``add_words`` gives it to the first ``window`` listings by score; when the n-th
-best of them, with it, is more than ``W_WORDS`` above every other listing's score,
-no other listing can reach the page and the page is exact. Otherwise the window
-grows. A typical page needs one window of 50 listings: one query for their text,
-analysed here, the way ``directory.bm25`` reads a listing.
+``scoring.add_words`` gives it to the first ``WINDOW`` listings by the rest of the
+score and orders them by the whole score, ahead of the others: a re-rank window,
+as Elasticsearch's ``rescore``. The window is the same for every page of a search,
+so paging never repeats or skips a listing. Term counts come from those listings'
+text in the index (one query), analysed here the way ``directory.bm25`` reads a
+listing.
 
 Document frequencies come from the engine (``document_frequencies``: the SQLite
 bitmaps, or a count on PostgreSQL's GIN index) and the average length from the
@@ -35,41 +34,20 @@ from search.query import ParsedText
 from .engines import Engine
 from .snapshot import ListingSnapshot
 
-#: The first window, and the most listings ever given the words part: past it the
-#: page is what the window holds (only reached when thousands tie within W_WORDS).
-MIN_WINDOW = 50
-MAX_WINDOW = 3200
+#: How many listings, first by the rest of the score, get the words part. A page
+#: of 20 needs about the first 20; the rest of the window lets a listing that the
+#: concepts put further down, but whose words fit better, come up.
+WINDOW = 100
 
 
-def add_words(
-    score: np.ndarray,
-    ids: np.ndarray,
-    n: int,
-    parsed: ParsedText,
-    snap: ListingSnapshot,
-    engine: Engine,
+def words_parts(
+    ids: np.ndarray, parsed: ParsedText, snap: ListingSnapshot, engine: Engine
 ) -> np.ndarray:
-    """``score`` plus ``W_WORDS · words`` for every listing that can reach the first
-    ``n``; the others keep ``score``, which no page up to ``n`` would show."""
-    size = len(score)
-    if not parsed.words or not size or n <= 0:
-        return score
+    """``ranking.words_component`` of each listing ``ids`` for the typed words."""
+    if not parsed.words or not len(ids):
+        return np.zeros(len(ids))
     idfs, average = statistics(parsed.words, snap, engine)
-    out = score.copy()
-    done = np.zeros(size, dtype=bool)
-    window = max(MIN_WINDOW, 2 * n)
-    while True:
-        take = min(window, size)
-        first = np.argpartition(-score, take - 1)[:take] if take < size else np.arange(size)
-        todo = first[~done[first]]
-        out[todo] += ranking.W_WORDS * _words(ids[todo], parsed.words, idfs, average, engine)
-        done[first] = True
-        if take >= size or take >= MAX_WINDOW:
-            return out
-        nth = -np.partition(-out[done], n - 1)[n - 1]
-        if nth > float(score[~done].max()) + ranking.W_WORDS:
-            return out
-        window *= 4
+    return _words(ids, parsed.words, idfs, average, engine)
 
 
 def _words(
