@@ -56,7 +56,17 @@ def fold(text: str) -> str:
     if text.isascii():  # the common case, and 20x faster; casefold == lower here
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
+    if max(decomposed) <= "\uffff":  # one regular-expression pass, not a call per character
+        return _combining_marks().sub("", decomposed).casefold()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@functools.cache
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane (what
+    ``unicodedata.combining`` flags there), as one character class."""
+    marks = "".join(re.escape(chr(cp)) for cp in range(0x10000) if unicodedata.combining(chr(cp)))
+    return re.compile(f"[{marks}]")
 
 
 def tokens(text: str) -> list[str]:

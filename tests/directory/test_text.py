@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from directory.text import STOPWORDS, drop_filler, fold, stem, tokens
 
@@ -22,6 +26,17 @@ from directory.text import STOPWORDS, drop_filler, fold, stem, tokens
 )
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_fold_drops_exactly_the_combining_marks(text: str) -> None:
+    """The one-pass removal of combining marks gives what asking each character
+    gives (both planes: an astral character takes the per-character path)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert fold(text) == kept.casefold()
+    assert fold(text + "\u0301\u05b0\u0951") == kept.casefold()
 
 
 def test_fold_sharp_s_the_same_on_both_paths() -> None:
