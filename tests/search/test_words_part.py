@@ -69,9 +69,9 @@ def _documents(r: random.Random, size: int) -> list[ListingDocument]:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_the_window_is_re_ranked_by_the_whole_score_ahead_of_the_rest(
-    db: None, settings: Any, monkeypatch: Any, seed: int
+    db: None, settings: Any, seed: int
 ) -> None:
-    """The first ``WINDOW`` listings by the rest of the score get the words part
+    """The first ``window`` listings by the rest of the score get the words part
     (plain BM25 of the typed words, ``directory.bm25``) and are ordered by the whole
     score; the others follow by their score. The window is the same for any page."""
     settings.DIRECTORY_SEARCH_BACKEND = "database"
@@ -84,7 +84,6 @@ def test_the_window_is_re_ranked_by_the_whole_score_ahead_of_the_rest(
     ids_ = snap.page_ids(snap.all_positions())
     score = np.array([r.choice((0.2, 0.3, 0.35, 0.5)) for _ in range(len(ids_))])
     engine = engines.current()
-    monkeypatch.setattr(scoring, "WINDOW", 40)
     # Every listing's part is plain BM25 of the typed words over its own text.
     parts = words.words_parts(ids_, parsed, snap, engine)
     idfs, average = words.statistics(parsed.words, snap, engine)
@@ -98,11 +97,15 @@ def test_the_window_is_re_ranked_by_the_whole_score_ahead_of_the_rest(
     by_score = sorted(range(len(ids_)), key=lambda i: (-score[i], ids_[i]))
     window, rest = by_score[:40], by_score[40:]
     expected_order = sorted(window, key=lambda i: (-whole[i], ids_[i])) + rest
-    new_score = scoring.add_words(score, ids_, parsed, snap, engine)
+    new_score = scoring.add_words(score, ids_, parsed, snap, engine, 40)
     for n in (1, 10, 40, 60, 300):
         assert scoring.top(n, new_score, ids_).tolist() == expected_order[:n]
     assert new_score[window].tolist() == pytest.approx(whole[window].tolist())
     assert new_score[rest].tolist() == score[rest].tolist()
+
+
+def test_the_window_depends_only_on_the_page_size() -> None:
+    assert [words.window_size(n) for n in (1, 10, 20, 100)] == [5, 50, 100, 100]
 
 
 def test_document_frequencies_count_the_listings_holding_each_word(db: None, settings: Any) -> None:

@@ -34,7 +34,7 @@ from .arrays import unique_inverse
 from .engines import Engine, Matches
 from .facets import count_facets
 from .snapshot import GeoMatch, ListingSnapshot
-from .words import WINDOW, words_parts
+from .words import WINDOW, window_size, words_parts
 
 EMPTY = np.empty(0, dtype=np.int64)
 
@@ -82,7 +82,7 @@ def rank(
         primary = np.where(np.isnan(distance), np.inf, distance)
     if not parsed.is_empty and primary is None:
         # Sorted by distance, the words part could only break ties of distance.
-        score = add_words(score, ids, parsed, snap, engine)
+        score = add_words(score, ids, parsed, snap, engine, window_size(query.safe_per_page))
     order = top(n, score, ids, primary)
     scores = score[order]
     page = order[start:]
@@ -104,14 +104,19 @@ def rank(
 
 
 def add_words(
-    score: np.ndarray, ids: np.ndarray, parsed: ParsedText, snap: ListingSnapshot, engine: Engine
+    score: np.ndarray,
+    ids: np.ndarray,
+    parsed: ParsedText,
+    snap: ListingSnapshot,
+    engine: Engine,
+    window: int = WINDOW,
 ) -> np.ndarray:
-    """``score`` with ``W_WORDS · words`` added for the first ``WINDOW`` listings by
+    """``score`` with ``W_WORDS · words`` added for the first ``window`` listings by
     score (see ``words``). The part is never negative, so those listings stay ahead
     of the others, re-ranked among themselves by the whole score."""
-    window = top(WINDOW, score, ids)
+    first = top(window, score, ids)
     score = score.copy()
-    score[window] += ranking.W_WORDS * words_parts(ids[window], parsed, snap, engine)
+    score[first] += ranking.W_WORDS * words_parts(ids[first], parsed, snap, engine)
     return score
 
 

@@ -1,12 +1,12 @@
 """The words part of ``search.ranking`` for the database backend: plain BM25 of
 every word typed, for a listing's own text.
 
-``scoring.add_words`` gives it to the first ``WINDOW`` listings by the rest of the
-score and orders them by the whole score, ahead of the others: a re-rank window,
-as Elasticsearch's ``rescore``. The window is the same for every page of a search,
-so paging never repeats or skips a listing. Term counts come from those listings'
-text in the index (one query), analysed here the way ``directory.bm25`` reads a
-listing.
+``scoring.add_words`` gives it to the first listings by the rest of the score
+(``window_size``: five pages, at most ``WINDOW``) and orders them by the whole
+score, ahead of the others: a re-rank window, as Elasticsearch's ``rescore``. The
+window depends only on the page size, so paging never repeats or skips a listing.
+Term counts come from those listings' text in the index (one query), analysed here
+the way ``directory.bm25`` reads a listing.
 
 Document frequencies come from the engine (``document_frequencies``: the SQLite
 bitmaps, or a count on PostgreSQL's GIN index) and the average length from the
@@ -34,10 +34,17 @@ from search.query import ParsedText
 from .engines import Engine
 from .snapshot import ListingSnapshot
 
-#: How many listings, first by the rest of the score, get the words part. A page
-#: of 20 needs about the first 20; the rest of the window lets a listing that the
-#: concepts put further down, but whose words fit better, come up.
+#: How many listings, first by the rest of the score, get the words part: five
+#: pages' worth (so a listing the concepts put a few pages down, but whose words fit
+#: better, can come up), and at most ``WINDOW``. A search asking for one hit (a
+#: count) re-ranks five; a results page of 20, a hundred.
+WINDOW_PAGES = 5
 WINDOW = 100
+
+
+def window_size(per_page: int) -> int:
+    """The re-rank window for pages of ``per_page``: the same for every page."""
+    return min(WINDOW, WINDOW_PAGES * max(per_page, 1))
 
 
 def words_parts(
