@@ -40,8 +40,8 @@ before nearer sports clubs); among equal matches the nearer listing wins.
                                           concept does); here it is evidence among the
                                           listings retrieved, weighed by its IDF, as
                                           plain BM25 weighs it. The database backend
-                                          gives it to the first ``WINDOW`` (100)
-                                          listings by the rest of the score and
+                                          gives it to the first listings by the rest
+                                          of the score (five pages, at most 100) and
                                           re-ranks them (``search.backends.database
                                           .words``); Elasticsearch to every match.
                                           Measured in evaluation/SEARCH.md.
