@@ -223,10 +223,9 @@ def parse_text(
     """
     synonyms = synonyms or {}
     typed = tokenize(text or "")
-    said, runs = _said_phrases(typed, synonyms)
     corrections: dict[str, str] = {}
     pieces: list[Phrase | list[str]] = []
-    for piece in _interleave(said, runs):
+    for piece in _said_phrases(typed, synonyms):
         if isinstance(piece, tuple):
             pieces.append(piece)
             continue
@@ -275,34 +274,28 @@ def parse_text(
 
 def _said_phrases(
     typed: list[str], synonyms: Mapping[Phrase, tuple[Phrase, ...]]
-) -> tuple[list[Phrase], list[list[str]]]:
-    """Lexicon phrases of several words found in the words as typed (longest first),
-    and the runs of words between them: runs[i] comes before said[i]."""
-    said: list[Phrase] = []
-    runs: list[list[str]] = [[]]
+) -> list[Phrase | list[str]]:
+    """The words as typed, in order: lexicon phrases of several words (a tuple,
+    longest first) and the runs of other words between them (a list)."""
+    pieces: list[Phrase | list[str]] = []
+    run: list[str] = []
     i = 0
     while i < len(typed):
         for size in range(min(MAX_SAID_WORDS, len(typed) - i), 1, -1):
             phrase = tuple(typed[i : i + size])
             if phrase in synonyms:
-                said.append(phrase)
-                runs.append([])
+                if run:
+                    pieces.append(run)
+                    run = []
+                pieces.append(phrase)
                 i += size
                 break
         else:
-            runs[-1].append(typed[i])
+            run.append(typed[i])
             i += 1
-    return said, runs
-
-
-def _interleave(said: list[Phrase], runs: list[list[str]]) -> list[Phrase | list[str]]:
-    out: list[Phrase | list[str]] = []
-    for n, run in enumerate(runs):
-        if run:
-            out.append(run)
-        if n < len(said):
-            out.append(said[n])
-    return out
+    if run:
+        pieces.append(run)
+    return pieces
 
 
 def _greedy(words: list[str], synonyms: Mapping[Phrase, tuple[Phrase, ...]]) -> list[Phrase]:

@@ -34,7 +34,7 @@ from .arrays import unique_inverse
 from .engines import Engine, Matches
 from .facets import count_facets
 from .snapshot import GeoMatch, ListingSnapshot
-from .words import WINDOW, window_size, words_parts
+from .words import window_size, words_parts
 
 EMPTY = np.empty(0, dtype=np.int64)
 
@@ -109,7 +109,7 @@ def add_words(
     parsed: ParsedText,
     snap: ListingSnapshot,
     engine: Engine,
-    window: int = WINDOW,
+    window: int,
 ) -> np.ndarray:
     """``score`` with ``W_WORDS · words`` added for the first ``window`` listings by
     score (see ``words``). The part is never negative, so those listings stay ahead
